@@ -1,0 +1,23 @@
+export { loadConfig, ConfigError, parseMailbox, type Config, type Requirement } from './load-config.js';
+export { parseDuration } from './duration.js';
+export type { Policy, SupportLineConfig } from './policy.js';
+export type { EnvConfig } from './env.js';
+export { cliLanguage, message, type CliLanguage, type MessageId } from './cli-language.js';
+
+import { cliLanguage } from './cli-language.js';
+import { loadConfig, type Config, type Requirement } from './load-config.js';
+
+/** The process environment; the one place outside tests that reads `process.env`. */
+export function processEnvironment(): NodeJS.ProcessEnv {
+  return process.env;
+}
+
+/** Loads the configuration from the process environment. */
+export function loadProcessConfig(requirements: Requirement[] = [], overrides: NodeJS.ProcessEnv = {}): Config {
+  return loadConfig({ ...process.env, ...overrides }, requirements);
+}
+
+export function processCliLanguage(): 'pl' | 'en' {
+  return cliLanguage(process.env);
+}
+export { readServicesEnv } from './services-env.js';

@@ -1,0 +1,138 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import YAML from 'yaml';
+import type { z } from 'zod';
+import { envFixes, envSchema, readEnv, type EnvConfig } from './env.js';
+import { policySchema, type Policy } from './policy.js';
+
+/** Every setting Linia runs with: the environment plus the policy file. */
+export interface Config {
+  env: EnvConfig;
+  policy: Policy;
+  /** Folder the policy's relative paths are resolved against. */
+  policyDir: string;
+  /** Address replies are sent from, split into its parts. */
+  mailFrom: { address: string; name: string } | null;
+  messageIdDomain: string;
+}
+
+/** Raised when configuration is invalid; `problems` lists every one with its fix. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+  }
+}
+
+/** What a process needs beyond the store and Redis, checked only when that part runs. */
+export type Requirement = 'imap' | 'smtp' | 'slack';
+
+function describeIssues(issues: z.core.$ZodIssue[], fixFor: (key: string) => string | undefined, label: string): string[] {
+  return issues.map((issue) => {
+    const key = issue.path.join('.');
+    const fix = fixFor(String(issue.path[0] ?? ''));
+    const where = key ? `${label}${key}` : label.replace(/\.$/, '') || 'value';
+    return fix ? `${where}: ${issue.message}; ${fix}` : `${where}: ${issue.message}`;
+  });
+}
+
+/** Parses `Name <address>` or a bare address. */
+export function parseMailbox(text: string): { address: string; name: string } | null {
+  const angle = /^\s*"?([^"<]*?)"?\s*<([^<>\s]+@[^<>\s]+)>\s*$/.exec(text);
+  if (angle) {
+    return { name: angle[1].trim(), address: angle[2].toLowerCase() };
+  }
+  const bare = /^\s*([^<>\s]+@[^<>\s]+)\s*$/.exec(text);
+  return bare ? { name: '', address: bare[1].toLowerCase() } : null;
+}
+
+function readPolicyFile(file: string, problems: string[]): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    problems.push(`LINIA_POLICY_FILE: cannot read ${file} (${(error as Error).message}); fix the path or unset the variable`);
+    return {};
+  }
+  try {
+    return YAML.parse(text) ?? {};
+  } catch (error) {
+    problems.push(`LINIA_POLICY_FILE: ${file} is not valid YAML or JSON (${(error as Error).message})`);
+    return {};
+  }
+}
+
+function checkRequirements(env: EnvConfig, requirements: Requirement[], problems: string[]): void {
+  const missing = (name: keyof EnvConfig & string): void => {
+    problems.push(`${name}: missing; ${envFixes[name]}`);
+  };
+  if (requirements.includes('imap')) {
+    if (!env.IMAP_HOST) missing('IMAP_HOST');
+    if (!env.IMAP_USER) missing('IMAP_USER');
+    if (!env.IMAP_PASSWORD) missing('IMAP_PASSWORD');
+  }
+  if (requirements.includes('smtp')) {
+    if (!env.SMTP_HOST) missing('SMTP_HOST');
+    if (!env.MAIL_FROM) missing('MAIL_FROM');
+    if (env.SMTP_USER && !env.SMTP_PASSWORD) {
+      problems.push('SMTP_PASSWORD: missing while SMTP_USER is set; set both or neither');
+    }
+  }
+  if (requirements.includes('slack') && !env.SLACK_BOT_TOKEN) {
+    missing('SLACK_BOT_TOKEN');
+  }
+}
+
+/**
+ * Reads and validates the whole configuration. Throws `ConfigError` listing every
+ * problem at once, each with the variable or policy key and how to fix it.
+ */
+export function loadConfig(source: NodeJS.ProcessEnv, requirements: Requirement[] = []): Config {
+  const problems: string[] = [];
+
+  const envResult = envSchema.safeParse(readEnv(source));
+  if (!envResult.success) {
+    problems.push(...describeIssues(envResult.error.issues, (key) => envFixes[key], ''));
+  }
+
+  const policyFile = source.LINIA_POLICY_FILE?.trim() || undefined;
+  const rawPolicy = policyFile ? readPolicyFile(policyFile, problems) : {};
+  const policyResult = policySchema.safeParse(rawPolicy);
+  if (!policyResult.success) {
+    problems.push(...describeIssues(policyResult.error.issues, () => undefined, `policy file ${policyFile ?? ''}: `));
+  }
+
+  if (!envResult.success || !policyResult.success) {
+    throw new ConfigError(problems);
+  }
+  const env = envResult.data;
+  const policy = policyResult.data;
+
+  let mailFrom: Config['mailFrom'] = null;
+  if (env.MAIL_FROM) {
+    mailFrom = parseMailbox(env.MAIL_FROM);
+    if (!mailFrom) {
+      problems.push(`MAIL_FROM: "${env.MAIL_FROM}" is not an address; ${envFixes.MAIL_FROM}`);
+    }
+  }
+  checkRequirements(env, requirements, problems);
+
+  const watched = env.IMAP_USER?.toLowerCase();
+  for (const line of ['L2', 'L3'] as const) {
+    for (const address of policy.lines[line].email) {
+      if (address.toLowerCase() === watched || address.toLowerCase() === mailFrom?.address) {
+        problems.push(
+          `policy lines.${line}.email: ${address} is Linia's own mailbox, so escalations would come back as new tickets; use the agents' group address`,
+        );
+      }
+    }
+  }
+
+  if (problems.length > 0) {
+    throw new ConfigError(problems);
+  }
+  const messageIdDomain = env.MESSAGE_ID_DOMAIN ?? mailFrom?.address.split('@')[1] ?? 'linia.invalid';
+  const policyDir = policyFile ? path.dirname(path.resolve(policyFile)) : process.cwd();
+  return { env, policy, policyDir, mailFrom, messageIdDomain };
+}
