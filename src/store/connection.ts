@@ -1,0 +1,39 @@
+import mongoose from 'mongoose';
+import { getLogger } from '../logging/logger.js';
+
+const log = getLogger('store');
+
+/** How long to wait for the server before giving up, so a missing store fails fast and clearly. */
+const SERVER_SELECTION_TIMEOUT_MS = 10_000;
+
+/**
+ * Connects mongoose to the store and creates every model's indexes. Unique indexes
+ * carry the idempotency of ingestion, so the process must not start without them.
+ */
+export async function connectStore(uri: string): Promise<typeof mongoose> {
+  mongoose.set('strictQuery', true);
+  mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
+  await mongoose.connect(uri, {
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    autoIndex: false,
+  });
+  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  log.info({ database: mongoose.connection.name }, 'store connected');
+  return mongoose;
+}
+
+/** Closes the store connection; safe to call when not connected. */
+export async function disconnectStore(): Promise<void> {
+  await mongoose.disconnect();
+}
+
+/** True for MongoDB's duplicate-key error, which unique indexes raise on a repeated natural key. */
+export function isDuplicateKeyError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+/** Drops the connected database and recreates every index; for the demo and tests only. */
+export async function resetStore(): Promise<void> {
+  await mongoose.connection.dropDatabase();
+  await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+}

@@ -1,0 +1,57 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+/** What became of an inbound message; every inbound message ends with exactly one. */
+export const INBOUND_OUTCOMES = ['ticket_created', 'attached', 'automatic', 'quarantined', 'dropped'] as const;
+export type InboundOutcome = (typeof INBOUND_OUTCOMES)[number];
+
+export const OUTBOUND_KINDS = ['kb_answer', 'acknowledgement', 'escalation', 'agent_reply'] as const;
+export type OutboundKind = (typeof OUTBOUND_KINDS)[number];
+
+export const OUTBOUND_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as const;
+
+const addressSchema = new mongoose.Schema({ address: String, name: String }, { _id: false });
+
+/**
+ * One record per message in or out of any channel. The unique index on
+ * (channel, key) is what makes ingestion and sending idempotent.
+ */
+const messageSchema = new mongoose.Schema(
+  {
+    channel: { type: String, enum: ['email', 'slack'], required: true },
+    key: { type: String, required: true },
+    direction: { type: String, enum: ['in', 'out'], required: true },
+    ticketId: { type: mongoose.Schema.Types.ObjectId, default: null },
+    ticketNumber: { type: Number, default: null },
+    messageId: { type: String, default: null },
+    /** Ids a relay reported for our outbound message when it rewrote ours. */
+    serverMessageIds: { type: [String], default: [] },
+    inReplyTo: { type: String, default: null },
+    references: { type: [String], default: [] },
+    from: { type: addressSchema, default: null },
+    to: { type: [addressSchema], default: [] },
+    subject: { type: String, default: '' },
+    language: { type: String, default: null },
+    automatic: { type: Boolean, default: false },
+    automaticReason: { type: String, default: null },
+    outcome: { type: String, enum: INBOUND_OUTCOMES, default: null },
+    /** Where the inbound message came from, e.g. imap:INBOX:1712:42. */
+    sourceKey: { type: String, default: null },
+    kind: { type: String, enum: OUTBOUND_KINDS, default: null },
+    status: { type: String, enum: OUTBOUND_STATUSES, default: null },
+    articleId: { type: String, default: null },
+    text: { type: String, default: null },
+    html: { type: String, default: null },
+    error: { type: String, default: null },
+    attempts: { type: Number, default: 0 },
+    sentAt: { type: Date, default: null },
+  },
+  { collection: 'messages', timestamps: true, versionKey: false },
+);
+
+messageSchema.index({ channel: 1, key: 1 }, { unique: true });
+messageSchema.index({ messageId: 1 });
+messageSchema.index({ serverMessageIds: 1 });
+messageSchema.index({ ticketId: 1, createdAt: 1 });
+
+export const MessageModel = mongoose.model('Message', messageSchema);
+export type MessageRecord = InferSchemaType<typeof messageSchema> & { _id: mongoose.Types.ObjectId };

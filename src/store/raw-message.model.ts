@@ -1,0 +1,35 @@
+import mongoose, { type InferSchemaType } from 'mongoose';
+
+/**
+ * Raw bytes of a fetched e-mail, stored before the processing job is queued, so
+ * the job can always be replayed from the store. Unique by mailbox, UIDVALIDITY
+ * and UID, so two fetches of one message keep one copy.
+ */
+const rawMessageSchema = new mongoose.Schema(
+  {
+    mailbox: { type: String, required: true },
+    uidValidity: { type: Number, required: true },
+    uid: { type: Number, required: true },
+    /** The bytes; null when the message was larger than the configured limit. */
+    raw: { type: Buffer, default: null },
+    size: { type: Number, required: true },
+    /** The header block, kept even for oversized messages. */
+    headerText: { type: String, default: '' },
+    status: { type: String, enum: ['pending', 'done'], required: true, default: 'pending' },
+    /** What intake made of the message, for `linia demo` and for operators. */
+    result: {
+      action: { type: String, default: null },
+      ticketNumber: { type: Number, default: null },
+      articleId: { type: String, default: null },
+      reason: { type: String, default: null },
+    },
+    processedAt: { type: Date, default: null },
+  },
+  { collection: 'raw_messages', timestamps: true, versionKey: false },
+);
+
+rawMessageSchema.index({ mailbox: 1, uidValidity: 1, uid: 1 }, { unique: true });
+rawMessageSchema.index({ status: 1 });
+
+export const RawMessageModel = mongoose.model('RawMessage', rawMessageSchema);
+export type RawMessage = InferSchemaType<typeof rawMessageSchema> & { _id: mongoose.Types.ObjectId };

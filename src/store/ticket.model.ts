@@ -1,0 +1,81 @@
+import mongoose, { type InferSchemaType, type HydratedDocument } from 'mongoose';
+
+export const TICKET_STATUSES = ['new', 'waiting_for_requester', 'escalated', 'resolved', 'closed'] as const;
+export type TicketStatus = (typeof TICKET_STATUSES)[number];
+
+export const SUPPORT_LINES = ['L1', 'L2', 'L3'] as const;
+export type SupportLine = (typeof SUPPORT_LINES)[number];
+
+/** Timeline event types, named `entity.past_tense`. */
+export const TICKET_EVENT_TYPES = [
+  'ticket.created',
+  'message.received',
+  'automatic_mail.received',
+  'bounce.received',
+  'auto_reply.sent',
+  'acknowledgement.sent',
+  'reply.failed',
+  'ticket.escalated',
+  'agent_reply.sent',
+  'note.added',
+  'status.changed',
+] as const;
+export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
+
+const eventSchema = new mongoose.Schema(
+  {
+    /** Natural key of the event, so a retried step never adds it twice. */
+    key: { type: String, required: true },
+    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
+    at: { type: Date, required: true },
+    messageKey: String,
+    from: String,
+    line: { type: String, enum: SUPPORT_LINES },
+    status: { type: String, enum: TICKET_STATUSES },
+    articleId: String,
+    detail: String,
+  },
+  { _id: false },
+);
+
+const ticketSchema = new mongoose.Schema(
+  {
+    number: { type: Number, required: true, unique: true },
+    status: { type: String, enum: TICKET_STATUSES, required: true, default: 'new' },
+    line: { type: String, enum: SUPPORT_LINES, required: true, default: 'L1' },
+    priority: { type: String, enum: ['P1', 'P2', 'P3', 'P4'], required: true, default: 'P3' },
+    category: { type: String, default: null },
+    language: { type: String, required: true, default: 'en' },
+    subject: { type: String, required: true, default: '' },
+    channel: { type: String, enum: ['email', 'slack'], required: true },
+    requester: {
+      address: { type: String, default: null },
+      name: { type: String, default: '' },
+      slackUserId: { type: String, default: null },
+    },
+    /** Lower-cased addresses that may write to this ticket besides the requester. */
+    participants: { type: [String], default: [] },
+    /** Channel key of the message that opened the ticket; unique, so a redelivery finds it. */
+    originKey: { type: String, required: true, unique: true },
+    /** Every e-mail Message-ID of the conversation, inbound and outbound, for References. */
+    threadMessageIds: { type: [String], default: [] },
+    kbArticleId: { type: String, default: null },
+    due: {
+      l2At: { type: Date, default: null },
+      l3At: { type: Date, default: null },
+    },
+    /** Bumped on every re-plan of the escalation timers; jobs of an older plan do nothing. */
+    planVersion: { type: Number, required: true, default: 1 },
+    resolvedAt: { type: Date, default: null },
+    events: { type: [eventSchema], default: [] },
+  },
+  { collection: 'tickets', timestamps: true, versionKey: false },
+);
+
+ticketSchema.index({ status: 1, 'due.l2At': 1 });
+ticketSchema.index({ 'requester.address': 1 });
+
+export const TicketModel = mongoose.model('Ticket', ticketSchema);
+export type Ticket = InferSchemaType<typeof ticketSchema> & { _id: mongoose.Types.ObjectId };
+export type TicketDocument = HydratedDocument<Ticket>;
+export type TicketEvent = InferSchemaType<typeof eventSchema>;
