@@ -1,0 +1,23 @@
+# Linia in a container: the build stage compiles the TypeScript, the runtime
+# stage has production dependencies only and runs as the unprivileged user node.
+
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+# `prepare` compiles the sources, which are not copied yet, so scripts are skipped here.
+RUN npm ci --ignore-scripts
+COPY . .
+# templates/ and examples/ are copied into the runtime image; create them if the context lacks them.
+RUN npm run build && mkdir -p templates examples
+
+FROM node:20-bookworm-slim AS runtime
+ENV NODE_ENV=production
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
+COPY --from=build /app/dist ./dist
+COPY --from=build /app/bin ./bin
+COPY --from=build /app/templates ./templates
+COPY --from=build /app/examples ./examples
+USER node
+CMD ["node", "bin/linia.js", "start"]

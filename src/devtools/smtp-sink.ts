@@ -1,0 +1,231 @@
+import { randomBytes } from 'node:crypto';
+import { EventEmitter } from 'node:events';
+import type { AddressInfo } from 'node:net';
+import {
+  SMTPServer,
+  type SMTPServerAddress,
+  type SMTPServerDataStream,
+  type SMTPServerError,
+  type SMTPServerSession,
+} from 'smtp-server';
+import { getLogger } from '../logging/logger.js';
+
+/** Message size limit in bytes when none is given: 25 MiB, a common provider limit. */
+const DEFAULT_MAX_BYTES = 25 * 1024 * 1024;
+/** Milliseconds that waitFor() waits by default. */
+const DEFAULT_WAIT_MS = 5_000;
+/** Milliseconds that close() gives open client connections before cutting them. */
+const CLOSE_TIMEOUT_MS = 1_000;
+
+/** One message that the sink accepted. */
+export interface SinkMessage {
+  envelope: { from: string; to: string[] };
+  /** The message exactly as the client sent it after DATA, without the final dot line. */
+  raw: Buffer;
+  receivedAt: Date;
+  /** The id returned in the 250 reply ("OK: queued as <queueId>"). */
+  queueId: string;
+}
+
+export interface SmtpSinkOptions {
+  /** TCP port, or 0 (the default) for a free one. */
+  port?: number;
+  /** Listen address, which must be loopback. */
+  host?: '127.0.0.1';
+  /** Largest message in bytes. A larger one is rejected with 552. */
+  maxBytes?: number;
+}
+
+interface PlannedFailure {
+  code: number;
+  message: string;
+  remaining: number;
+}
+
+function smtpError(code: number, message: string): SMTPServerError {
+  const error: SMTPServerError = new Error(message);
+  error.responseCode = code;
+  return error;
+}
+
+function checkReplyCode(code: number): void {
+  if (!Number.isInteger(code) || code < 400 || code > 599) {
+    throw new RangeError(`SMTP failure code must be an integer from 400 to 599, got ${code}`);
+  }
+}
+
+/**
+ * An in-process SMTP server for tests and the demo: it accepts every message
+ * without authentication and keeps it in memory. Faults can be planned with
+ * failNext() and rejectRecipient().
+ */
+export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
+  private readonly stored: SinkMessage[] = [];
+  private readonly failures: PlannedFailure[] = [];
+  private readonly rejectedRecipients = new Map<string, number>();
+  private readonly log = getLogger('smtp-sink');
+  private server: SMTPServer | undefined;
+  private listenPort = 0;
+
+  constructor(private readonly maxBytes: number) {
+    super();
+  }
+
+  /** The TCP port the sink listens on. */
+  get port(): number {
+    return this.listenPort;
+  }
+
+  /** Starts listening. startSmtpSink() calls it. */
+  async listen(port: number, host: string): Promise<void> {
+    const server = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      logger: false,
+      size: this.maxBytes,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+      onRcptTo: (address, session, callback) => this.checkRecipient(address, session, callback),
+      onData: (stream, session, callback) => this.receive(stream, session, callback),
+    });
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+    server.on('error', (error) => this.log.warn({ err: error }, 'SMTP sink server error'));
+    this.server = server;
+    this.listenPort = (server.server.address() as AddressInfo).port;
+    this.log.debug({ port: this.listenPort }, 'SMTP sink listening');
+  }
+
+  /** Returns a copy of the list of accepted messages, oldest first. */
+  messages(): SinkMessage[] {
+    return [...this.stored];
+  }
+
+  /** Drops every stored message but keeps planned faults. */
+  clear(): void {
+    this.stored.length = 0;
+  }
+
+  /**
+   * Waits for a message that matches `predicate`, checking the messages already
+   * stored first. Rejects when none arrives within `timeoutMs`.
+   */
+  waitFor(predicate: (message: SinkMessage) => boolean = () => true, timeoutMs = DEFAULT_WAIT_MS): Promise<SinkMessage> {
+    const existing = this.stored.find(predicate);
+    if (existing) {
+      return Promise.resolve(existing);
+    }
+    return new Promise<SinkMessage>((resolve, reject) => {
+      const onMessage = (message: SinkMessage): void => {
+        if (predicate(message)) {
+          clearTimeout(timer);
+          this.off('message', onMessage);
+          resolve(message);
+        }
+      };
+      const timer = setTimeout(() => {
+        this.off('message', onMessage);
+        reject(new Error(`No matching message reached the SMTP sink within ${timeoutMs} ms (${this.stored.length} stored)`));
+      }, timeoutMs);
+      this.on('message', onMessage);
+    });
+  }
+
+  /**
+   * Rejects the next `count` messages after DATA with `code` and `message`,
+   * without storing them. 4xx is a temporary failure, 5xx a permanent one.
+   */
+  failNext(code: number, message = 'Requested action aborted: local error in processing', count = 1): void {
+    checkReplyCode(code);
+    if (!Number.isInteger(count) || count < 1) {
+      throw new RangeError(`count must be a positive integer, got ${count}`);
+    }
+    this.failures.push({ code, message, remaining: count });
+  }
+
+  /** Rejects RCPT TO for `address` (compared without case) with `code` until resetFaults(). */
+  rejectRecipient(address: string, code = 550): void {
+    checkReplyCode(code);
+    this.rejectedRecipients.set(address.toLowerCase(), code);
+  }
+
+  /** Cancels every fault planned with failNext() and rejectRecipient(). */
+  resetFaults(): void {
+    this.failures.length = 0;
+    this.rejectedRecipients.clear();
+  }
+
+  /** Stops listening; open client connections are cut after a short grace period. */
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (server) {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  private checkRecipient(address: SMTPServerAddress, _session: SMTPServerSession, callback: (error?: Error | null) => void): void {
+    const code = this.rejectedRecipients.get(address.address.toLowerCase());
+    if (code === undefined) {
+      callback();
+    } else if (code >= 500) {
+      callback(smtpError(code, `5.1.1 <${address.address}>: Recipient address rejected`));
+    } else {
+      callback(smtpError(code, `4.2.1 <${address.address}>: Mailbox temporarily unavailable, try again later`));
+    }
+  }
+
+  private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null, reply?: string) => void): void {
+    const chunks: Buffer[] = [];
+    stream.on('data', (chunk: Buffer) => chunks.push(chunk));
+    stream.on('error', (error) => callback(error));
+    stream.on('end', () => {
+      if (stream.sizeExceeded) {
+        callback(smtpError(552, `5.3.4 Message exceeds the fixed maximum message size of ${this.maxBytes} bytes`));
+        return;
+      }
+      const failure = this.failures[0];
+      if (failure) {
+        failure.remaining -= 1;
+        if (failure.remaining <= 0) {
+          this.failures.shift();
+        }
+        callback(smtpError(failure.code, failure.message));
+        return;
+      }
+
+      const mailFrom = session.envelope.mailFrom;
+      const message: SinkMessage = {
+        envelope: {
+          from: mailFrom === false ? '' : mailFrom.address,
+          to: session.envelope.rcptTo.map((recipient) => recipient.address),
+        },
+        raw: Buffer.concat(chunks),
+        receivedAt: new Date(),
+        queueId: randomBytes(6).toString('hex').toUpperCase(),
+      };
+      this.stored.push(message);
+      this.log.debug(
+        { queueId: message.queueId, recipients: message.envelope.to.length, bytes: message.raw.length },
+        'SMTP sink stored a message',
+      );
+      callback(null, `OK: queued as ${message.queueId}`);
+      this.emit('message', message);
+    });
+  }
+}
+
+/** Starts an SMTP sink on 127.0.0.1 (a free port unless `port` is given). */
+export async function startSmtpSink(options: SmtpSinkOptions = {}): Promise<SmtpSink> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BYTES;
+  if (!Number.isInteger(maxBytes) || maxBytes <= 0) {
+    throw new RangeError(`maxBytes must be a positive integer, got ${maxBytes}`);
+  }
+  const sink = new SmtpSink(maxBytes);
+  await sink.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+  return sink;
+}
