@@ -1,0 +1,59 @@
+import { isDuplicateKeyError } from '../../store/connection.js';
+import { MailboxStateModel } from '../../store/mailbox-state.model.js';
+import { RawMessageModel, type RawMessage } from '../../store/raw-message.model.js';
+
+export interface FetchedMessage {
+  mailbox: string;
+  uidValidity: number;
+  uid: number;
+  size: number;
+  /** Null when the message is larger than the limit and only its header was fetched. */
+  raw: Buffer | null;
+  headerText: string;
+}
+
+/**
+ * Stores a fetched message unless this mailbox, UIDVALIDITY and UID are already
+ * stored, and returns the stored document either way.
+ */
+export async function storeRawMessage(message: FetchedMessage): Promise<RawMessage> {
+  const filter = { mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid };
+  try {
+    await RawMessageModel.updateOne(filter, { $setOnInsert: { ...message, status: 'pending' } }, { upsert: true });
+  } catch (error) {
+    if (!isDuplicateKeyError(error)) {
+      throw error;
+    }
+  }
+  const stored = await RawMessageModel.findOne(filter).lean<RawMessage>();
+  if (!stored) {
+    throw new Error(`raw message ${message.mailbox}:${message.uidValidity}:${message.uid} vanished after upsert`);
+  }
+  return stored;
+}
+
+export interface Checkpoint {
+  uidValidity: number;
+  lastUid: number;
+  /** True when the server's UIDVALIDITY differs from the stored one and the mailbox is read again from UID 1. */
+  rescan: boolean;
+}
+
+/** Loads the checkpoint of a mailbox, resetting it when UIDVALIDITY changed. */
+export async function loadCheckpoint(mailboxKey: string, uidValidity: number): Promise<Checkpoint> {
+  const state = await MailboxStateModel.findById(mailboxKey).lean();
+  if (state && state.uidValidity === uidValidity) {
+    return { uidValidity, lastUid: state.lastUid, rescan: false };
+  }
+  await MailboxStateModel.updateOne(
+    { _id: mailboxKey },
+    { $set: { uidValidity, lastUid: 0 } },
+    { upsert: true },
+  );
+  return { uidValidity, lastUid: 0, rescan: state !== null };
+}
+
+/** Moves the checkpoint forward to `uid`; never backwards, even when two watchers overlap. */
+export async function advanceCheckpoint(mailboxKey: string, uidValidity: number, uid: number): Promise<void> {
+  await MailboxStateModel.updateOne({ _id: mailboxKey, uidValidity }, { $max: { lastUid: uid } });
+}

@@ -1,0 +1,102 @@
+import { UnrecoverableError } from 'bullmq';
+import type { Logger } from 'pino';
+import { MessageModel, type OutboundKind } from '../store/message.model.js';
+import type { TicketEventType } from '../store/ticket.model.js';
+import { appendEvent } from '../tickets/ticket-repository.js';
+import type { Mailer } from './mailer.js';
+
+export interface SendDependencies {
+  mailer: Mailer;
+  from: { address: string; name: string };
+  log: Logger;
+}
+
+export type SendOutcome = 'sent' | 'already_sent' | 'already_failed' | 'missing';
+
+const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
+  kb_answer: 'auto_reply.sent',
+  acknowledgement: 'acknowledgement.sent',
+  agent_reply: 'agent_reply.sent',
+  escalation: null,
+};
+
+/** Kinds written by the bot itself; they carry RFC 3834 headers so other robots do not answer them. */
+const AUTOMATIC_KINDS: ReadonlySet<OutboundKind> = new Set(['kb_answer', 'acknowledgement', 'escalation']);
+
+/** SMTP reply codes 5xx are permanent: retrying cannot deliver the message. */
+function isPermanentSmtpFailure(error: unknown): boolean {
+  const responseCode = (error as { responseCode?: unknown }).responseCode;
+  return typeof responseCode === 'number' && responseCode >= 500 && responseCode < 600;
+}
+
+/**
+ * Sends one stored outbound message. A message already sent or failed is not sent
+ * again, so duplicate jobs are harmless. Temporary SMTP failures throw for a
+ * retry with backoff; permanent ones mark the message failed, record the failure
+ * on the ticket and stop retrying.
+ */
+export async function sendOutboundMail(messageKey: string, deps: SendDependencies): Promise<SendOutcome> {
+  const record = await MessageModel.findOne({ channel: 'email', key: messageKey, direction: 'out' }).lean();
+  if (!record) {
+    deps.log.warn({ messageKey }, 'outbound message not found; nothing to send');
+    return 'missing';
+  }
+  if (record.status === 'sent') {
+    return 'already_sent';
+  }
+  if (record.status === 'failed' || record.status === 'suppressed') {
+    return 'already_failed';
+  }
+  const kind = record.kind as OutboundKind;
+  const headers: Record<string, string> = {
+    'X-Loop': deps.from.address,
+    'X-Linia-Ticket': String(record.ticketNumber ?? ''),
+  };
+  if (AUTOMATIC_KINDS.has(kind)) {
+    headers['Auto-Submitted'] = kind === 'escalation' ? 'auto-generated' : 'auto-replied';
+    headers['X-Auto-Response-Suppress'] = 'All';
+  }
+
+  await MessageModel.updateOne({ _id: record._id }, { $inc: { attempts: 1 } });
+  try {
+    const receipt = await deps.mailer.send({
+      from: deps.from,
+      to: record.to.map((recipient) => ({ address: recipient.address ?? '', name: recipient.name ?? '' })),
+      subject: record.subject,
+      text: record.text ?? '',
+      html: record.html ?? undefined,
+      messageId: record.messageId ?? '',
+      inReplyTo: record.inReplyTo ?? undefined,
+      references: record.references,
+      headers,
+    });
+    const serverIds = receipt.messageId && receipt.messageId !== record.messageId ? [receipt.messageId] : [];
+    await MessageModel.updateOne(
+      { _id: record._id },
+      { $set: { status: 'sent', sentAt: new Date(), error: null }, $addToSet: { serverMessageIds: { $each: serverIds } } },
+    );
+  } catch (error) {
+    if (!isPermanentSmtpFailure(error)) {
+      throw error;
+    }
+    const reason = (error as Error).message;
+    await MessageModel.updateOne({ _id: record._id }, { $set: { status: 'failed', error: reason } });
+    if (record.ticketId) {
+      await appendEvent(record.ticketId, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
+    }
+    deps.log.error({ messageKey, ticketNumber: record.ticketNumber, err: error }, 'outbound mail rejected permanently');
+    throw new UnrecoverableError(`SMTP rejected ${messageKey}: ${reason}`);
+  }
+
+  const eventType = SENT_EVENT[kind];
+  if (record.ticketId && eventType) {
+    await appendEvent(record.ticketId, {
+      key: `sent:${messageKey}`,
+      type: eventType,
+      messageKey,
+      articleId: record.articleId ?? undefined,
+    });
+  }
+  deps.log.info({ messageKey, ticketNumber: record.ticketNumber, kind }, 'outbound mail sent');
+  return 'sent';
+}

@@ -1,0 +1,71 @@
+import { Queue, type JobsOptions } from 'bullmq';
+import { Redis } from 'ioredis';
+
+/** Queue names; each has one worker module under workers/. */
+export const QUEUE_NAMES = {
+  inboundMail: 'inbound-mail',
+  outboundMail: 'outbound-mail',
+  escalation: 'escalation',
+} as const;
+
+export interface InboundMailJob {
+  rawMessageId: string;
+  sourceKey: string;
+}
+
+export interface OutboundMailJob {
+  /** Key of the outbound record in the messages collection. */
+  messageKey: string;
+  ticketNumber: number | null;
+}
+
+export interface EscalationJob {
+  ticketId: string;
+  line: 'L2' | 'L3';
+  planVersion: number;
+}
+
+/**
+ * Kept jobs make BullMQ ignore a second `add` with the same job id, which is one of
+ * the layers of duplicate protection; the unique indexes in the store are the other.
+ */
+export const DEFAULT_JOB_OPTIONS: JobsOptions = {
+  attempts: 10,
+  backoff: { type: 'exponential', delay: 2_000 },
+  removeOnComplete: { age: 7 * 24 * 3600, count: 50_000 },
+  removeOnFail: { age: 30 * 24 * 3600 },
+};
+
+/** Creates an ioredis connection fit for BullMQ workers (blocking commands, no request retry limit). */
+export function createRedisConnection(redisUrl: string): Redis {
+  return new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+}
+
+export interface LiniaQueues {
+  connection: Redis;
+  prefix: string;
+  inboundMail: Queue<InboundMailJob>;
+  outboundMail: Queue<OutboundMailJob>;
+  escalation: Queue<EscalationJob>;
+  close(): Promise<void>;
+}
+
+/** Opens the three queues on one shared Redis connection. */
+export function openQueues(redisUrl: string, prefix: string): LiniaQueues {
+  const connection = createRedisConnection(redisUrl);
+  const options = { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
+  const inboundMail = new Queue<InboundMailJob>(QUEUE_NAMES.inboundMail, options);
+  const outboundMail = new Queue<OutboundMailJob>(QUEUE_NAMES.outboundMail, options);
+  const escalation = new Queue<EscalationJob>(QUEUE_NAMES.escalation, options);
+  return {
+    connection,
+    prefix,
+    inboundMail,
+    outboundMail,
+    escalation,
+    async close() {
+      await Promise.all([inboundMail.close(), outboundMail.close(), escalation.close()]);
+      await connection.quit().catch(() => connection.disconnect());
+    },
+  };
+}

@@ -1,0 +1,41 @@
+import { getLogger } from '../src/logging/logger.js';
+import { Worker } from 'bullmq';
+import { escalateTicket } from '../src/escalation/escalate-ticket.js';
+import { createRedisConnection, QUEUE_NAMES, type EscalationJob } from '../src/queues/queues.js';
+import type { Runtime } from '../src/runtime/runtime.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+const CONCURRENCY = 2;
+
+/** Moves unresolved tickets up the support lines when their delayed jobs fire. */
+export async function startEscalationWorker(runtime: Runtime): Promise<WorkerHandle> {
+  const log = getLogger('escalation-worker');
+  const connection = createRedisConnection(runtime.config.env.REDIS_URL);
+  const worker = new Worker<EscalationJob>(
+    QUEUE_NAMES.escalation,
+    async (job) => {
+      const outcome = await escalateTicket(job.data, {
+        config: runtime.config,
+        queues: runtime.queues,
+        slack: runtime.slack,
+        log,
+      });
+      log.info({ jobId: job.id, ticketId: job.data.ticketId, line: job.data.line, outcome }, 'escalation job done');
+      return outcome;
+    },
+    { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
+  );
+  worker.on('failed', (job, error) => {
+    log.error({ jobId: job?.id, ticketId: job?.data.ticketId, attempt: job?.attemptsMade, err: error }, 'escalation job failed');
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'escalation worker error'));
+  log.info('escalation worker started');
+  return {
+    name: 'escalation',
+    async close() {
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
+      log.info('escalation worker stopped');
+    },
+  };
+}

@@ -1,0 +1,77 @@
+import { getLogger } from '../src/logging/logger.js';
+import { Worker } from 'bullmq';
+import { createRedisConnection, QUEUE_NAMES, type InboundMailJob } from '../src/queues/queues.js';
+import { inboundJobId } from '../src/queues/job-ids.js';
+import type { Runtime } from '../src/runtime/runtime.js';
+import { RawMessageModel } from '../src/store/raw-message.model.js';
+import { processInboundMail, quarantineAfterFailure } from '../src/tickets/email-intake.js';
+import type { FirstLineAnswerer } from '../src/tickets/first-line-reply.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+/** Messages processed at once by one process; parsing is CPU-bound, store calls are not. */
+const CONCURRENCY = 4;
+
+/**
+ * Queues a job for every stored message still pending, e.g. after Redis lost its
+ * queue. Job ids are deterministic, so a message already queued is not doubled.
+ */
+export async function requeuePendingMail(runtime: Runtime): Promise<number> {
+  const pending = await RawMessageModel.find({ status: 'pending' }, { mailbox: 1, uidValidity: 1, uid: 1 }).lean();
+  for (const raw of pending) {
+    const rawMessageId = raw._id.toHexString();
+    await runtime.queues.inboundMail.add(
+      'process',
+      { rawMessageId, sourceKey: `imap:${raw.mailbox}:${raw.uidValidity}:${raw.uid}` },
+      { jobId: inboundJobId(rawMessageId) },
+    );
+  }
+  return pending.length;
+}
+
+/** Turns stored raw e-mails into ticket events (see processInboundMail). */
+export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLineAnswerer): Promise<WorkerHandle> {
+  const log = getLogger('inbound-mail-worker');
+  const connection = createRedisConnection(runtime.config.env.REDIS_URL);
+  const worker = new Worker<InboundMailJob>(
+    QUEUE_NAMES.inboundMail,
+    async (job) => {
+      const result = await processInboundMail(job.data.rawMessageId, {
+        config: runtime.config,
+        queues: runtime.queues,
+        answerer,
+        log,
+      });
+      log.info({ jobId: job.id, sourceKey: job.data.sourceKey, ...result }, 'inbound mail processed');
+      return result;
+    },
+    { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
+  );
+  worker.on('failed', (job, error) => {
+    if (!job) {
+      return;
+    }
+    const attempts = job.opts.attempts ?? 1;
+    const context = { jobId: job.id, sourceKey: job.data.sourceKey, attempt: job.attemptsMade, attempts, err: error };
+    if (error.name === 'DeliveryInProgressError' && job.attemptsMade < attempts) {
+      log.info(context, 'second delivery waits for the first one; retrying');
+    } else {
+      log.error(context, 'inbound mail job failed');
+    }
+    if (job.attemptsMade >= attempts) {
+      void quarantineAfterFailure(job.data.rawMessageId, `processing failed ${attempts} times: ${error.message}`, log).catch(
+        (quarantineError: unknown) => log.error({ jobId: job.id, err: quarantineError }, 'could not quarantine failed message'),
+      );
+    }
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'inbound mail worker error'));
+  const requeued = await requeuePendingMail(runtime);
+  log.info({ requeued }, 'inbound mail worker started');
+  return {
+    name: 'inbound-mail',
+    async close() {
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
+      log.info('inbound mail worker stopped');
+    },
+  };
+}

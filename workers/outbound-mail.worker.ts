@@ -1,0 +1,64 @@
+import { getLogger } from '../src/logging/logger.js';
+import { Worker } from 'bullmq';
+import { sendOutboundMail } from '../src/outbound/send-outbound-mail.js';
+import { createRedisConnection, QUEUE_NAMES, type OutboundMailJob } from '../src/queues/queues.js';
+import type { Runtime } from '../src/runtime/runtime.js';
+import { MessageModel } from '../src/store/message.model.js';
+import { appendEvent } from '../src/tickets/ticket-repository.js';
+import type { WorkerHandle } from './worker-handle.js';
+
+const CONCURRENCY = 4;
+
+/** Sends stored outbound e-mail over SMTP, with retries and backoff for temporary failures. */
+export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerHandle> {
+  const log = getLogger('outbound-mail-worker');
+  const { mailer, config } = runtime;
+  if (!mailer || !config.mailFrom) {
+    throw new Error('the outbound mail worker needs SMTP_HOST and MAIL_FROM');
+  }
+  const from = config.mailFrom;
+  const connection = createRedisConnection(config.env.REDIS_URL);
+  const worker = new Worker<OutboundMailJob>(
+    QUEUE_NAMES.outboundMail,
+    async (job) => sendOutboundMail(job.data.messageKey, { mailer, from, log }),
+    { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
+  );
+  worker.on('failed', (job, error) => {
+    if (!job) {
+      return;
+    }
+    const attempts = job.opts.attempts ?? 1;
+    const final = job.attemptsMade >= attempts || error.name === 'UnrecoverableError';
+    log.error(
+      { jobId: job.id, messageKey: job.data.messageKey, ticketNumber: job.data.ticketNumber, attempt: job.attemptsMade, final, err: error },
+      'outbound mail job failed',
+    );
+    if (final) {
+      void markGivenUp(job.data.messageKey, error.message).catch((markError: unknown) =>
+        log.error({ jobId: job.id, err: markError }, 'could not record the failed outbound mail'),
+      );
+    }
+  });
+  worker.on('error', (error) => log.error({ err: error }, 'outbound mail worker error'));
+  log.info('outbound mail worker started');
+  return {
+    name: 'outbound-mail',
+    async close() {
+      await worker.close();
+      await connection.quit().catch(() => connection.disconnect());
+      log.info('outbound mail worker stopped');
+    },
+  };
+}
+
+/** Marks a message whose retries ran out as failed and shows the failure on its ticket. */
+async function markGivenUp(messageKey: string, reason: string): Promise<void> {
+  const record = await MessageModel.findOneAndUpdate(
+    { channel: 'email', key: messageKey, status: 'pending' },
+    { $set: { status: 'failed', error: reason } },
+    { returnDocument: 'after', lean: true },
+  );
+  if (record?.ticketId) {
+    await appendEvent(record.ticketId, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
+  }
+}
