@@ -1,0 +1,114 @@
+import path from 'node:path';
+import { Command, InvalidArgumentError } from 'commander';
+import { ConfigError, loadProcessConfig, message, parseDuration, processCliLanguage, type Requirement } from '../config/index.js';
+import { projectRoot } from '../project-root.js';
+import { runDemo } from './demo-command.js';
+import { formatDemoJson, formatDemoTable } from './demo-output.js';
+import { registerKbCommands } from './kb-commands.js';
+import { runStart, runSingleWorker } from './start-command.js';
+
+const language = processCliLanguage();
+
+function durationOption(value: string): number {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    throw new InvalidArgumentError('expected a duration such as 5s, 2m or 1h30m');
+  }
+  return ms;
+}
+
+function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}
+
+/** Prints a failure in the CLI's language and sets a non-zero exit code. */
+export function reportFailure(error: unknown): void {
+  if (error instanceof ConfigError) {
+    process.stderr.write(`${message('configInvalid', language)}\n`);
+    for (const problem of error.problems) {
+      process.stderr.write(`  - ${problem}\n`);
+    }
+    process.stderr.write(`${message('configFixHint', language)}\n`);
+    process.exitCode = 78;
+    return;
+  }
+  process.stderr.write(`${message('failed', language)}: ${(error as Error).message ?? String(error)}\n`);
+  process.exitCode = 1;
+}
+
+export function configFor(requirements: Requirement[]) {
+  return loadProcessConfig(requirements);
+}
+
+const program = new Command();
+program
+  .name('linia')
+  .description('Linia: IT support bot. Mail and Slack messages become tickets, answered from the knowledge base and escalated to L2/L3.')
+  .showHelpAfterError();
+
+program
+  .command('start')
+  .description('run every worker in this process (IMAP watcher, inbound, outbound, escalation)')
+  .action(() => runStart(language).catch(reportFailure));
+
+program
+  .command('worker')
+  .argument('<name>', 'imap-watcher, inbound-mail, outbound-mail or escalation')
+  .description('run one worker in this process')
+  .action((name: string) => runSingleWorker(name, language).catch(reportFailure));
+
+program
+  .command('config')
+  .argument('[action]', 'check', 'check')
+  .description('validate the configuration and list every problem with its fix')
+  .action(() => {
+    try {
+      const config = loadProcessConfig();
+      process.stdout.write(
+        `${JSON.stringify(
+          {
+            mongodb: config.env.MONGODB_URI.replace(/\/\/[^@/]*@/, '//***@'),
+            redis: config.env.REDIS_URL.replace(/\/\/[^@/]*@/, '//***@'),
+            imap: config.env.IMAP_HOST ? `${config.env.IMAP_USER}@${config.env.IMAP_HOST}:${config.env.IMAP_PORT}/${config.env.IMAP_MAILBOX}` : null,
+            smtp: config.env.SMTP_HOST ? `${config.env.SMTP_HOST}:${config.env.SMTP_PORT}` : null,
+            slack: Boolean(config.env.SLACK_BOT_TOKEN),
+            policy: config.policy,
+          },
+          null,
+          2,
+        )}\n`,
+      );
+    } catch (error) {
+      reportFailure(error);
+    }
+  });
+
+program
+  .command('demo')
+  .description('run the pipeline on a folder of .eml files against the local servers (npm run services) and print what happened')
+  .option('--emails <dir>', 'folder of .eml files, searched recursively', path.join(projectRoot(), 'examples', 'emails'))
+  .option('--kb <dir>', 'knowledge-base folder of Markdown articles (repeatable)', collect)
+  .option('--json', 'print one JSON object per mail, then a summary object')
+  .option('--l2-after <duration>', 'escalate to L2 after this long', durationOption, 3_000)
+  .option('--l3-after <duration>', 'escalate to L3 after this long at L2', durationOption, 3_000)
+  .option('--timeout <duration>', 'longest wait for the pipeline to settle', durationOption, 10 * 60_000)
+  .action(async (options: { emails: string; kb?: string[]; json?: boolean; l2After: number; l3After: number; timeout: number }) => {
+    try {
+      const report = await runDemo({
+        emails: path.resolve(options.emails),
+        kb: (options.kb ?? [path.join(projectRoot(), 'examples', 'kb')]).map((dir) => path.resolve(dir)),
+        json: Boolean(options.json),
+        toL2After: options.l2After,
+        toL3After: options.l3After,
+        timeoutMs: options.timeout,
+        language,
+      });
+      process.stdout.write(options.json ? formatDemoJson(report) : formatDemoTable(report, language));
+    } catch (error) {
+      reportFailure(error);
+    }
+  });
+
+registerKbCommands(program, language, reportFailure);
+
+program.parseAsync(process.argv).catch(reportFailure);

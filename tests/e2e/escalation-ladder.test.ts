@@ -1,0 +1,87 @@
+import { simpleParser } from 'mailparser';
+import { EscalationModel } from '../../src/store/escalation.model.js';
+import { TicketModel } from '../../src/store/ticket.model.js';
+import { buildMail } from '../support/mail-builder.js';
+import { eventually, L2_CHANNEL, L3_CHANNEL, startPipeline, type PipelineHarness } from '../support/pipeline-harness.js';
+
+describe('escalation ladder', () => {
+  let harness: PipelineHarness;
+
+  beforeAll(async () => {
+    harness = await startPipeline({ toL2After: 2_000, toL3After: 2_000 });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+  });
+
+  it('escalates an unresolved ticket L1 → L2 → L3 on its timers', async () => {
+    const uid = await harness.deliver(
+      buildMail({ from: 'ladder@firma.example', subject: 'Server room alarm', body: 'The alarm in the server room is beeping and nobody knows why.' }),
+    );
+    const raw = await harness.processed(uid);
+    const number = raw.result!.ticketNumber!;
+
+    const l2Post = await harness.slack.waitForCall('chat.postMessage', (call) => call.params.channel === L2_CHANNEL, 15_000);
+    expect(String(l2Post.params.text)).toContain(`[#${number}]`);
+    const afterL2 = await TicketModel.findOne({ number }).lean();
+    expect(afterL2?.line).not.toBe('L1');
+
+    const l3Post = await harness.slack.waitForCall('chat.postMessage', (call) => call.params.channel === L3_CHANNEL, 15_000);
+    expect(String(l3Post.params.text)).toContain(`[#${number}]`);
+    expect(l3Post.receivedAt.getTime()).toBeGreaterThanOrEqual(l2Post.receivedAt.getTime() + 1_500);
+
+    const ticket = await TicketModel.findOne({ number }).lean();
+    expect(ticket?.line).toBe('L3');
+    expect(ticket?.status).toBe('escalated');
+    const lines = ticket?.events.filter((event) => event.type === 'ticket.escalated').map((event) => event.line);
+    expect(lines).toEqual(['L2', 'L3']);
+
+    const groupMail = await eventually(async () => {
+      const parsed = await Promise.all(harness.smtp.messages().map((message) => simpleParser(message.raw)));
+      const found = parsed.filter((mail) => mail.subject?.includes(`[#${number}]`) && /L[23]/.test(mail.subject ?? '') && mail.headers.get('auto-submitted') === 'auto-generated');
+      return found.length >= 2 ? found : undefined;
+    });
+    expect(groupMail.map((mail) => (Array.isArray(mail.to) ? '' : mail.to?.text)).sort()).toEqual([
+      'l2-agents@linia.test',
+      'l3-specialists@linia.test',
+    ]);
+    expect(await EscalationModel.countDocuments({ ticketNumber: number })).toBe(2);
+  });
+
+  it('does not escalate a ticket the requester resolved', async () => {
+    const first = await harness.deliver(
+      buildMail({ from: 'fixed@firma.example', subject: 'Wi-Fi drops in room 3', body: 'The wifi keeps dropping in meeting room 3.' }),
+    );
+    const raw = await harness.processed(first);
+    const number = raw.result!.ticketNumber!;
+    const reply = await harness.deliver(
+      buildMail({ from: 'fixed@firma.example', subject: `Re: [#${number}] Wi-Fi drops in room 3`, body: 'Problem solved, thank you!' }),
+    );
+    await harness.processed(reply);
+    expect((await TicketModel.findOne({ number }).lean())?.status).toBe('resolved');
+
+    await new Promise((resolve) => setTimeout(resolve, 5_000));
+    const posts = harness.slack.calls('chat.postMessage').filter((call) => String(call.params.text).includes(`[#${number}]`));
+    expect(posts).toHaveLength(0);
+    expect((await TicketModel.findOne({ number }).lean())?.line).toBe('L1');
+  });
+
+  it('runs a duplicated escalation job once', async () => {
+    const uid = await harness.deliver(
+      buildMail({ from: 'double@firma.example', subject: 'Shared drive is read-only', body: 'The shared drive became read-only for the whole team.' }),
+    );
+    const raw = await harness.processed(uid);
+    const number = raw.result!.ticketNumber!;
+    const ticket = await TicketModel.findOne({ number }).lean();
+    await harness.slack.waitForCall('chat.postMessage', (call) => String(call.params.text).includes(`[#${number}]`) && call.params.channel === L2_CHANNEL, 15_000);
+
+    // The same job again, as stalled-job recovery or a restart would run it.
+    await harness.runtime.queues.escalation.add('escalate', { ticketId: ticket!._id.toHexString(), line: 'L2', planVersion: ticket!.planVersion }, { jobId: `again-${number}` });
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    const l2Posts = harness.slack
+      .calls('chat.postMessage')
+      .filter((call) => String(call.params.text).includes(`[#${number}]`) && call.params.channel === L2_CHANNEL);
+    expect(l2Posts).toHaveLength(1);
+  });
+});
