@@ -1,12 +1,10 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import pino from 'pino';
 import { loadConfig, readServicesEnv, type CliLanguage, type Config } from '../config/index.js';
 import { startSlackFake, DEFAULT_FAKE_TOKEN, type SlackFake } from '../devtools/slack-fake.js';
 import { startSmtpSink, type SmtpSink } from '../devtools/smtp-sink.js';
 import { storeRawMessage } from '../channels/email/raw-store.js';
 import { importKbFolders } from '../kb/kb-store.js';
-import { createLogger, setRootLogger } from '../logging/logger.js';
 import { inboundJobId } from '../queues/job-ids.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import { resetStore } from '../store/connection.js';
@@ -29,6 +27,8 @@ export interface DemoOptions {
   /** Longest wait for the pipeline to settle, in milliseconds. */
   timeoutMs: number;
   language: CliLanguage;
+  /** Database the demo empties and fills; `linia_demo` by default. */
+  database?: string;
 }
 
 export interface DemoRow {
@@ -60,9 +60,9 @@ const DEMO_L3_CHANNEL = 'C0DEMOL3';
 /** How often the demo checks whether the pipeline has settled. */
 const POLL_MS = 250;
 
-function demoDatabaseUri(uri: string): string {
+function demoDatabaseUri(uri: string, database: string): string {
   const url = new URL(uri);
-  url.pathname = '/linia_demo';
+  url.pathname = `/${database}`;
   return url.toString();
 }
 
@@ -72,7 +72,7 @@ function demoConfig(smtp: SmtpSink, slack: SlackFake, mailbox: string, options: 
   const config = loadConfig(
     {
       ...base,
-      MONGODB_URI: demoDatabaseUri(base.MONGODB_URI || 'mongodb://127.0.0.1:27017/linia'),
+      MONGODB_URI: demoDatabaseUri(base.MONGODB_URI || 'mongodb://127.0.0.1:27017/linia', options.database ?? 'linia_demo'),
       LINIA_QUEUE_PREFIX: `linia-demo-${Date.now()}`,
       LINIA_POLICY_FILE: '',
       IMAP_MAILBOX: mailbox,
@@ -145,7 +145,6 @@ async function ingestRefused(runtime: Runtime, refused: { file: string; index: n
  * Returns what happened to each mail and which escalations fired.
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
-  setRootLogger(createLogger('warn', pino.destination(2), 'linia-demo'));
   const files = await findEmlFiles(options.emails);
   const smtp = await startSmtpSink();
   const slack = await startSlackFake({

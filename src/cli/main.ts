@@ -1,5 +1,7 @@
 import path from 'node:path';
 import { Command, InvalidArgumentError } from 'commander';
+import pino from 'pino';
+import { createLogger, setRootLogger } from '../logging/logger.js';
 import { ConfigError, loadProcessConfig, message, parseDuration, processCliLanguage, type Requirement } from '../config/index.js';
 import { projectRoot } from '../project-root.js';
 import { runDemo } from './demo-command.js';
@@ -94,6 +96,8 @@ program
   .option('--timeout <duration>', 'longest wait for the pipeline to settle', durationOption, 10 * 60_000)
   .action(async (options: { emails: string; kb?: string[]; json?: boolean; l2After: number; l3After: number; timeout: number }) => {
     try {
+      // Logs go to standard error, so the table or JSON on standard output stays clean.
+      setRootLogger(createLogger('warn', pino.destination(2), 'linia-demo'));
       const report = await runDemo({
         emails: path.resolve(options.emails),
         kb: (options.kb ?? [path.join(projectRoot(), 'examples', 'kb')]).map((dir) => path.resolve(dir)),
