@@ -59,6 +59,6 @@ async function markGivenUp(messageKey: string, reason: string): Promise<void> {
     { returnDocument: 'after', lean: true },
   );
   if (record?.ticketId) {
-    await appendEvent(record.ticketId, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
+    await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
   }
 }

@@ -6,6 +6,7 @@ import { startSmtpSink, type SmtpSink } from '../devtools/smtp-sink.js';
 import { storeRawMessage } from '../channels/email/raw-store.js';
 import { importKbFolders } from '../kb/kb-store.js';
 import { inboundJobId } from '../queues/job-ids.js';
+import { deleteQueueKeys } from '../queues/queues.js';
 import { openRuntime, type Runtime } from '../runtime/runtime.js';
 import { resetStore } from '../store/connection.js';
 import { EscalationModel } from '../store/escalation.model.js';
@@ -87,7 +88,7 @@ function demoConfig(smtp: SmtpSink, slack: SlackFake, mailbox: string, options: 
       MESSAGE_ID_DOMAIN: 'demo.linia.test',
       SLACK_BOT_TOKEN: DEFAULT_FAKE_TOKEN,
       SLACK_API_URL: slack.url,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: base.LOG_LEVEL || 'warn',
     },
     ['imap', 'smtp', 'slack'],
   );
@@ -167,12 +168,18 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await waitUntil(async () => (await RawMessageModel.countDocuments({ status: 'done' })) >= files.length, deadline);
     const lastTicket = await TicketModel.findOne({}, { createdAt: 1 }).sort({ createdAt: -1 }).lean();
     const lastCreated = (lastTicket as { createdAt?: Date } | null)?.createdAt?.getTime() ?? Date.now();
-    const escalationsDone = lastCreated + options.toL2After + options.toL3After;
-    await waitUntil(async () => Date.now() > escalationsDone && (await pipelineIdle()), Math.min(deadline, escalationsDone + 30_000));
+    const escalationsDue = lastCreated + options.toL2After + options.toL3After;
+    if (escalationsDue < deadline) {
+      await waitUntil(async () => Date.now() > escalationsDue && (await pipelineIdle()), Math.min(deadline, escalationsDue + 30_000));
+    } else {
+      // The timers outlast the demo: wait only for the replies to go out.
+      await waitUntil(async () => (await pendingMail()) === 0, deadline);
+    }
 
     return await collectReport(appended, options, runtime, smtp);
   } finally {
     await stopWorkers(workers);
+    await deleteQueueKeys(runtime.queues).catch(() => undefined);
     await runtime.close();
     await deleteMailbox(account, mailbox).catch(() => undefined);
     await smtp.close();
@@ -182,9 +189,12 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
 
 /** True when no outbound mail is pending and every open ticket has reached L3 with its post made. */
 async function pipelineIdle(): Promise<boolean> {
-  const pendingMail = await MessageModel.countDocuments({ direction: 'out', status: 'pending' });
   const openBelowL3 = await TicketModel.countDocuments({ status: { $nin: ['resolved', 'closed'] }, line: { $ne: 'L3' } });
-  return pendingMail === 0 && openBelowL3 === 0;
+  return openBelowL3 === 0 && (await pendingMail()) === 0;
+}
+
+function pendingMail(): Promise<number> {
+  return MessageModel.countDocuments({ direction: 'out', status: 'pending' });
 }
 
 async function collectReport(

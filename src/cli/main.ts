@@ -1,8 +1,8 @@
 import path from 'node:path';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { createLogger, setRootLogger } from '../logging/logger.js';
-import { ConfigError, loadProcessConfig, message, parseDuration, processCliLanguage, type Requirement } from '../config/index.js';
+import { ConfigError, loadProcessConfig, processLogLevel, message, parseDuration, processCliLanguage, type Requirement } from '../config/index.js';
 import { projectRoot } from '../project-root.js';
 import { runDemo } from './demo-command.js';
 import { formatDemoJson, formatDemoTable } from './demo-output.js';
@@ -46,7 +46,15 @@ const program = new Command();
 program
   .name('linia')
   .description('Linia: IT support bot. Mail and Slack messages become tickets, answered from the knowledge base and escalated to L2/L3.')
-  .showHelpAfterError();
+  .showHelpAfterError()
+  .hook('preAction', (_program, action) => {
+    // Long-running workers log to standard output as services do; the other commands
+    // print their results there, so their logs go to standard error.
+    const top = action.parent === program ? action.name() : (action.parent?.name() ?? '');
+    if (top !== 'start' && top !== 'worker') {
+      setRootLogger(createLogger(processLogLevel() ?? 'warn', pino.destination(2)));
+    }
+  });
 
 program
   .command('start')
@@ -91,13 +99,11 @@ program
   .option('--emails <dir>', 'folder of .eml files, searched recursively', path.join(projectRoot(), 'examples', 'emails'))
   .option('--kb <dir>', 'knowledge-base folder of Markdown articles (repeatable)', collect)
   .option('--json', 'print one JSON object per mail, then a summary object')
-  .option('--l2-after <duration>', 'escalate to L2 after this long', durationOption, 3_000)
-  .option('--l3-after <duration>', 'escalate to L3 after this long at L2', durationOption, 3_000)
-  .option('--timeout <duration>', 'longest wait for the pipeline to settle', durationOption, 10 * 60_000)
+  .addOption(new Option('--l2-after <duration>', 'escalate to L2 after this long').argParser(durationOption).default(3_000, '3s'))
+  .addOption(new Option('--l3-after <duration>', 'escalate to L3 after this long at L2').argParser(durationOption).default(3_000, '3s'))
+  .addOption(new Option('--timeout <duration>', 'longest wait for the pipeline to settle').argParser(durationOption).default(600_000, '10m'))
   .action(async (options: { emails: string; kb?: string[]; json?: boolean; l2After: number; l3After: number; timeout: number }) => {
     try {
-      // Logs go to standard error, so the table or JSON on standard output stays clean.
-      setRootLogger(createLogger('warn', pino.destination(2), 'linia-demo'));
       const report = await runDemo({
         emails: path.resolve(options.emails),
         kb: (options.kb ?? [path.join(projectRoot(), 'examples', 'kb')]).map((dir) => path.resolve(dir)),

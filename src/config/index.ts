@@ -21,3 +21,8 @@ export function processCliLanguage(): 'pl' | 'en' {
   return cliLanguage(process.env);
 }
 export { readServicesEnv } from './services-env.js';
+
+/** LOG_LEVEL of the process environment, if set; for logging that starts before the configuration is read. */
+export function processLogLevel(): string | undefined {
+  return process.env.LOG_LEVEL || undefined;
+}

@@ -7,7 +7,10 @@ import { queueOutboundMail } from '../outbound/outbound-mail.js';
 import type { EscalationJob, LiniaQueues } from '../queues/queues.js';
 import { EscalationModel } from '../store/escalation.model.js';
 import { MessageModel } from '../store/message.model.js';
+import { Types } from 'mongoose';
+import { isDuplicateKeyError } from '../store/connection.js';
 import { TicketModel, type Ticket } from '../store/ticket.model.js';
+import { appendEvent, withTicket } from '../tickets/ticket-repository.js';
 import { planEscalation } from './plan-escalation.js';
 import { buildEscalationPost } from './slack-escalation-post.js';
 import { excerpt } from './slack-text.js';
@@ -80,17 +83,23 @@ async function postToSlack(
 }
 
 /**
- * Handles a due escalation job. The ticket is re-read: a closed ticket, a ticket
- * re-planned since the job was queued, or one already at a higher line is left
- * alone. Every step (line change, Slack post, group mail, next timer) is keyed by
- * ticket and line, so running the job twice posts and mails once.
+ * Handles a due escalation job under the ticket's lock. The ticket is re-read: a
+ * closed ticket, a ticket re-planned since the job was queued, or one already at
+ * a higher line is left alone. Every step (line change, group mail, next timer,
+ * Slack post) is keyed by ticket and line, so running the job twice posts and
+ * mails once. The Slack post comes last, so a Slack outage cannot hold back the
+ * mail or the next timer.
  */
 export async function escalateTicket(job: EscalationJob, deps: EscalationDependencies): Promise<EscalationOutcome> {
-  const now = deps.now?.() ?? new Date();
-  const found = await TicketModel.findById(job.ticketId).lean<Ticket>();
-  if (!found) {
+  if (!Types.ObjectId.isValid(job.ticketId)) {
     return 'missing';
   }
+  const outcome = await withTicket(deps.queues, new Types.ObjectId(job.ticketId), (ticket) => escalateLocked(ticket, job, deps));
+  return outcome ?? 'missing';
+}
+
+async function escalateLocked(found: Ticket, job: EscalationJob, deps: EscalationDependencies): Promise<EscalationOutcome> {
+  const now = deps.now?.() ?? new Date();
   if (found.status === 'resolved' || found.status === 'closed') {
     return 'closed';
   }
@@ -101,39 +110,29 @@ export async function escalateTicket(job: EscalationJob, deps: EscalationDepende
     return 'already_higher';
   }
 
-  const nextLineDue = job.line === 'L2' ? new Date(now.getTime() + deps.config.policy.escalation.toL3After) : null;
-  const lowerLines: Ticket['line'][] = job.line === 'L2' ? ['L1'] : ['L1', 'L2'];
-  const moved = await TicketModel.findOneAndUpdate(
-    { _id: found._id, planVersion: job.planVersion, line: { $in: lowerLines }, status: { $nin: ['resolved', 'closed'] } },
-    {
-      $set: { line: job.line, status: 'escalated' },
-      $push: { events: { key: `escalated:${job.line}`, type: 'ticket.escalated', line: job.line, at: now } },
-    },
-    { returnDocument: 'after', lean: true },
-  );
-  const ticket = (moved as Ticket | null) ?? found;
-  if (moved) {
+  const ticket: Ticket = { ...found, line: job.line, status: 'escalated' };
+  if (found.line !== job.line) {
+    await TicketModel.updateOne({ _id: found._id }, { $set: { line: job.line, status: 'escalated' } });
     deps.log.info({ ticketNumber: ticket.number, line: job.line }, 'ticket escalated');
   }
-
-  await EscalationModel.updateOne(
-    { ticketId: ticket._id, line: job.line },
-    { $setOnInsert: { ticketId: ticket._id, ticketNumber: ticket.number, line: job.line, planVersion: job.planVersion } },
-    { upsert: true },
-  ).catch((error: unknown) => {
-    if ((error as { code?: unknown }).code !== 11000) throw error;
-  });
+  await appendEvent(ticket, { key: `escalated:${job.line}`, type: 'ticket.escalated', line: job.line, at: now });
+  await EscalationModel.create({ ticketId: ticket._id, ticketNumber: ticket.number, line: job.line, planVersion: job.planVersion }).catch(
+    (error: unknown) => {
+      if (!isDuplicateKeyError(error)) throw error;
+    },
+  );
 
   const lineConfig = deps.config.policy.lines[job.line];
   const problem = await firstProblemText(ticket);
-  if (lineConfig.slackChannel && deps.slack) {
-    await postToSlack(deps, ticket, job.line, lineConfig.slackChannel, problem, nextLineDue);
-  }
+  const nextLineDue = job.line === 'L2' ? new Date(now.getTime() + deps.config.policy.escalation.toL3After) : null;
   if (lineConfig.email.length > 0) {
     await mailLineGroup(deps, ticket, job.line, lineConfig.email, problem, nextLineDue);
   }
-  if (nextLineDue) {
+  if (nextLineDue && !found.due?.l3At) {
     await planEscalation(deps.queues, ticket, 'L3', nextLineDue, now);
+  }
+  if (lineConfig.slackChannel && deps.slack) {
+    await postToSlack(deps, ticket, job.line, lineConfig.slackChannel, problem, nextLineDue);
   }
   return 'escalated';
 }

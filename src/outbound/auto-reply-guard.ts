@@ -1,26 +1,27 @@
-import { isDuplicateKeyError } from '../store/connection.js';
 import { AutoReplyGuardModel } from '../store/auto-reply-guard.model.js';
+import { withLock, type LockOwner } from '../tickets/redis-lock.js';
 
 /**
  * Takes the single automatic-reply slot of `address` for `windowMs`. Returns true
  * when the caller may send. The same `claimant` (an inbound message key) gets true
- * again, so a retried job still sends its reply. One atomic upsert decides, so two
- * workers racing for one address cannot both win.
+ * again, so a retried job still sends its reply. The check and the write run under
+ * a per-address lock, so two workers racing for one address cannot both win.
  */
-export async function claimAutoReplySlot(address: string, claimant: string, windowMs: number, now = new Date()): Promise<boolean> {
+export async function claimAutoReplySlot(
+  lock: LockOwner,
+  address: string,
+  claimant: string,
+  windowMs: number,
+  now = new Date(),
+): Promise<boolean> {
   const id = address.toLowerCase();
-  const windowStart = new Date(now.getTime() - windowMs);
-  try {
-    await AutoReplyGuardModel.findOneAndUpdate(
-      { _id: id, $or: [{ lastAt: { $lt: windowStart } }, { claimedBy: claimant }] },
-      { $set: { lastAt: now, claimedBy: claimant } },
-      { upsert: true },
-    );
-    return true;
-  } catch (error) {
-    if (isDuplicateKeyError(error)) {
+  return withLock(lock, `auto-reply:${id}`, async () => {
+    const guard = await AutoReplyGuardModel.findById(id).lean();
+    const windowStart = now.getTime() - windowMs;
+    if (guard && guard.claimedBy !== claimant && guard.lastAt.getTime() >= windowStart) {
       return false;
     }
-    throw error;
-  }
+    await AutoReplyGuardModel.updateOne({ _id: id }, { $set: { lastAt: now, claimedBy: claimant } }, { upsert: true });
+    return true;
+  });
 }

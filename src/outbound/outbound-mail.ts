@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../store/connection.js';
 import { MessageModel, type OutboundKind } from '../store/message.model.js';
-import { addToThread } from '../tickets/ticket-repository.js';
 import { outboundJobId } from '../queues/job-ids.js';
 import type { LiniaQueues } from '../queues/queues.js';
 
@@ -53,36 +52,30 @@ export async function queueOutboundMail(
 ): Promise<string> {
   const messageId = outboundMessageId(request.key, request.ticketNumber, messageIdDomain);
   try {
-    await MessageModel.updateOne(
-      { channel: 'email', key: request.key },
-      {
-        $setOnInsert: {
-          channel: 'email',
-          key: request.key,
-          direction: 'out',
-          kind: request.kind,
-          status: 'pending',
-          ticketId: request.ticketId,
-          ticketNumber: request.ticketNumber,
-          messageId,
-          inReplyTo: request.inReplyTo,
-          references: trimReferences(request.references),
-          to: request.to.map((recipient) => ({ address: recipient.address, name: recipient.name ?? '' })),
-          subject: request.subject,
-          text: request.text,
-          html: request.html,
-          language: request.language,
-          articleId: request.articleId ?? null,
-        },
-      },
-      { upsert: true },
-    );
+    // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
+    await MessageModel.create({
+      channel: 'email',
+      key: request.key,
+      direction: 'out',
+      kind: request.kind,
+      status: 'pending',
+      ticketId: request.ticketId,
+      ticketNumber: request.ticketNumber,
+      messageId,
+      inReplyTo: request.inReplyTo,
+      references: trimReferences(request.references),
+      to: request.to.map((recipient) => ({ address: recipient.address, name: recipient.name ?? '' })),
+      subject: request.subject,
+      text: request.text,
+      html: request.html,
+      language: request.language,
+      articleId: request.articleId ?? null,
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
     }
   }
-  await addToThread(request.ticketId, { messageIds: [messageId] });
   await queues.outboundMail.add(
     'send',
     { messageKey: request.key, ticketNumber: request.ticketNumber },

@@ -82,7 +82,7 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
     const reason = (error as Error).message;
     await MessageModel.updateOne({ _id: record._id }, { $set: { status: 'failed', error: reason } });
     if (record.ticketId) {
-      await appendEvent(record.ticketId, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
+      await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
     }
     deps.log.error({ messageKey, ticketNumber: record.ticketNumber, err: error }, 'outbound mail rejected permanently');
     throw new UnrecoverableError(`SMTP rejected ${messageKey}: ${reason}`);
@@ -90,7 +90,7 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
 
   const eventType = SENT_EVENT[kind];
   if (record.ticketId && eventType) {
-    await appendEvent(record.ticketId, {
+    await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, {
       key: `sent:${messageKey}`,
       type: eventType,
       messageKey,

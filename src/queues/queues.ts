@@ -69,3 +69,15 @@ export function openQueues(redisUrl: string, prefix: string): LiniaQueues {
     },
   };
 }
+
+/** Deletes every Redis key under the queues' prefix; for the demo and tests, whose prefixes are their own. */
+export async function deleteQueueKeys(queues: LiniaQueues): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await queues.connection.scan(cursor, 'MATCH', `${queues.prefix}:*`, 'COUNT', 500);
+    if (keys.length > 0) {
+      await queues.connection.del(...keys);
+    }
+    cursor = next;
+  } while (cursor !== '0');
+}

@@ -5,6 +5,8 @@ const log = getLogger('store');
 
 /** How long to wait for the server before giving up, so a missing store fails fast and clearly. */
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
+/** Longest wait for one reply of the server; a stalled query fails (and its job is retried) instead of hanging. */
+const SOCKET_TIMEOUT_MS = 60_000;
 
 /**
  * Connects mongoose to the store and creates every model's indexes. Unique indexes
@@ -15,6 +17,7 @@ export async function connectStore(uri: string): Promise<typeof mongoose> {
   mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
   await mongoose.connect(uri, {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    socketTimeoutMS: SOCKET_TIMEOUT_MS,
     autoIndex: false,
   });
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));

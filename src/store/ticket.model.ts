@@ -22,22 +22,11 @@ export const TICKET_EVENT_TYPES = [
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
-const eventSchema = new mongoose.Schema(
-  {
-    /** Natural key of the event, so a retried step never adds it twice. */
-    key: { type: String, required: true },
-    type: { type: String, enum: TICKET_EVENT_TYPES, required: true },
-    at: { type: Date, required: true },
-    messageKey: String,
-    from: String,
-    line: { type: String, enum: SUPPORT_LINES },
-    status: { type: String, enum: TICKET_STATUSES },
-    articleId: String,
-    detail: String,
-  },
-  { _id: false },
-);
-
+/**
+ * A ticket's current state. Its timeline lives in `ticket_events`. Updates that
+ * read and then write the state run under the ticket's Redis lock, because
+ * FerretDB (used in tests) does not apply concurrent updates atomically.
+ */
 const ticketSchema = new mongoose.Schema(
   {
     number: { type: Number, required: true, unique: true },
@@ -46,7 +35,7 @@ const ticketSchema = new mongoose.Schema(
     priority: { type: String, enum: ['P1', 'P2', 'P3', 'P4'], required: true, default: 'P3' },
     category: { type: String, default: null },
     language: { type: String, required: true, default: 'en' },
-    subject: { type: String, required: true, default: '' },
+    subject: { type: String, default: '' },
     channel: { type: String, enum: ['email', 'slack'], required: true },
     requester: {
       address: { type: String, default: null },
@@ -57,8 +46,6 @@ const ticketSchema = new mongoose.Schema(
     participants: { type: [String], default: [] },
     /** Channel key of the message that opened the ticket; unique, so a redelivery finds it. */
     originKey: { type: String, required: true, unique: true },
-    /** Every e-mail Message-ID of the conversation, inbound and outbound, for References. */
-    threadMessageIds: { type: [String], default: [] },
     kbArticleId: { type: String, default: null },
     due: {
       l2At: { type: Date, default: null },
@@ -67,7 +54,6 @@ const ticketSchema = new mongoose.Schema(
     /** Bumped on every re-plan of the escalation timers; jobs of an older plan do nothing. */
     planVersion: { type: Number, required: true, default: 1 },
     resolvedAt: { type: Date, default: null },
-    events: { type: [eventSchema], default: [] },
   },
   { collection: 'tickets', timestamps: true, versionKey: false },
 );
@@ -78,4 +64,3 @@ ticketSchema.index({ 'requester.address': 1 });
 export const TicketModel = mongoose.model('Ticket', ticketSchema);
 export type Ticket = InferSchemaType<typeof ticketSchema> & { _id: mongoose.Types.ObjectId };
 export type TicketDocument = HydratedDocument<Ticket>;
-export type TicketEvent = InferSchemaType<typeof eventSchema>;

@@ -8,11 +8,12 @@ import { isDuplicateKeyError } from '../store/connection.js';
 import { MessageModel, type InboundOutcome } from '../store/message.model.js';
 import { QuarantineModel } from '../store/quarantine.model.js';
 import { RawMessageModel, type RawMessage } from '../store/raw-message.model.js';
-import { TicketModel, type Ticket } from '../store/ticket.model.js';
+import type { Ticket } from '../store/ticket.model.js';
+import { withoutNul } from '../store/storable.js';
 import { sendFirstLineReply, type FirstLineAnswerer } from './first-line-reply.js';
 import type { IntakeResult } from './intake-result.js';
 import { findThreadTicket, type ThreadMatch } from './threading.js';
-import { addToThread, appendEvent, findOrCreateTicket, findTicketById, transitionStatus } from './ticket-repository.js';
+import { addParticipants, appendEvent, findOrCreateTicket, findTicketById, transitionStatus } from './ticket-repository.js';
 
 /** A second delivery of a message whose first delivery has not finished; the job is retried. */
 export class DeliveryInProgressError extends Error {
@@ -72,7 +73,7 @@ async function quarantine(
 ): Promise<IntakeResult> {
   const sourceKey = sourceKeyOf(raw);
   try {
-    await QuarantineModel.create({ sourceKey, rawMessageId: raw._id, messageKey, reason, headers, size: raw.size });
+    await QuarantineModel.create(withoutNul({ sourceKey, rawMessageId: raw._id, messageKey, reason, headers, size: raw.size }));
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
@@ -88,28 +89,23 @@ async function quarantine(
  */
 async function recordInbound(mail: ParsedMail, sourceKey: string) {
   try {
-    await MessageModel.updateOne(
-      { channel: 'email', key: mail.messageKey },
-      {
-        $setOnInsert: {
-          channel: 'email',
-          key: mail.messageKey,
-          direction: 'in',
-          sourceKey,
-          messageId: mail.messageId,
-          inReplyTo: mail.inReplyTo,
-          references: mail.references,
-          from: mail.from,
-          to: mail.to,
-          subject: mail.subject,
-          language: mail.language.language,
-          automatic: mail.automatic,
-          automaticReason: mail.automaticReason,
-          text: mail.text,
-        },
-      },
-      { upsert: true },
-    );
+    // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
+    await MessageModel.create({
+      channel: 'email',
+      key: mail.messageKey,
+      direction: 'in',
+      sourceKey,
+      messageId: mail.messageId,
+      inReplyTo: mail.inReplyTo,
+      references: mail.references,
+      from: mail.from,
+      to: mail.to,
+      subject: mail.subject,
+      language: mail.language.language,
+      automatic: mail.automatic,
+      automaticReason: mail.automaticReason,
+      text: mail.text,
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
@@ -117,7 +113,7 @@ async function recordInbound(mail: ParsedMail, sourceKey: string) {
   }
   const record = await MessageModel.findOne({ channel: 'email', key: mail.messageKey }).lean();
   if (!record) {
-    throw new Error(`inbound message ${mail.messageKey} vanished after upsert`);
+    throw new Error(`inbound message ${mail.messageKey} vanished after insert`);
   }
   return record;
 }
@@ -159,7 +155,7 @@ export async function processInboundMail(rawMessageId: string, deps: IntakeDepen
   if (!parsed.ok) {
     return quarantine(raw, parsed.reason, parsed.messageKey, parsed.headers, log);
   }
-  const mail = parsed.mail;
+  const mail = withoutNul(parsed.mail);
   const messageLog = log.child({ messageKey: mail.messageKey });
 
   const record = await recordInbound(mail, sourceKeyOf(raw));
@@ -207,7 +203,7 @@ export async function processInboundMail(rawMessageId: string, deps: IntakeDepen
 async function handleAutomatic(raw: RawMessage, mail: ParsedMail, thread: ThreadMatch | null, log: Logger): Promise<IntakeResult> {
   const reason = mail.automaticReason ?? 'automatic mail';
   if (thread) {
-    await appendEvent(thread.ticket._id, {
+    await appendEvent(thread.ticket, {
       key: `in:${mail.messageKey}`,
       type: mail.automaticKind === 'bounce' ? 'bounce.received' : 'automatic_mail.received',
       messageKey: mail.messageKey,
@@ -231,11 +227,8 @@ async function handleReply(
   const from = mail.from?.address.toLowerCase() ?? null;
   const isNewParticipant = from !== null && from !== ticket.requester?.address?.toLowerCase() && thread.via !== 'subject-tag';
   await settleInbound(mail.messageKey, 'attached', ticket);
-  await addToThread(ticket._id, {
-    messageIds: mail.messageId ? [mail.messageId] : [],
-    participants: isNewParticipant && from ? [from] : [],
-  });
-  await appendEvent(ticket._id, {
+  await addParticipants(deps.queues, ticket._id, isNewParticipant && from ? [from] : []);
+  await appendEvent(ticket, {
     key: `in:${mail.messageKey}`,
     type: 'message.received',
     messageKey: mail.messageKey,
@@ -245,30 +238,37 @@ async function handleReply(
 
   let reason = `threaded by ${thread.via}`;
   if (saysSolved(mail.text)) {
-    const resolved = await transitionStatus(
-      ticket._id,
-      ['new', 'waiting_for_requester', 'escalated'],
-      'resolved',
-      { key: `resolved:${mail.messageKey}`, messageKey: mail.messageKey, detail: 'requester confirmed the problem is solved' },
-      { resolvedAt: new Date() },
-    );
+    const resolved = await transitionStatus(deps.queues, ticket._id, {
+      from: ['new', 'waiting_for_requester', 'escalated'],
+      to: 'resolved',
+      event: { key: `resolved:${mail.messageKey}`, messageKey: mail.messageKey, detail: 'requester confirmed the problem is solved' },
+      set: { resolvedAt: new Date() },
+      replan: true,
+    });
     if (resolved) {
       reason += '; requester confirmed it is solved, ticket resolved';
       log.info({ ticketNumber: ticket.number }, 'ticket resolved by requester');
     }
   } else if (ticket.status === 'waiting_for_requester') {
-    const back = await transitionStatusKeepingPlan(ticket, mail.messageKey);
+    const back = await transitionStatus(deps.queues, ticket._id, {
+      from: ['waiting_for_requester'],
+      to: 'new',
+      event: { key: `back-to-l1:${mail.messageKey}`, messageKey: mail.messageKey, detail: 'requester replied without confirming a fix' },
+      replan: false,
+    });
     if (back) {
       reason += '; knowledge-base answer did not solve it, back to the first line';
     }
   } else if (ticket.status === 'resolved' || ticket.status === 'closed') {
-    const reopened = await transitionStatus(
-      ticket._id,
-      ['resolved', 'closed'],
-      ticket.line === 'L1' ? 'new' : 'escalated',
-      { key: `reopened:${mail.messageKey}`, messageKey: mail.messageKey, detail: 'requester wrote again' },
-      { resolvedAt: null },
-    );
+    // NOTE: a crash between this transition and the re-plan leaves the ticket without a
+    // next escalation timer; the retry sees it already reopened and does not plan again.
+    const reopened = await transitionStatus(deps.queues, ticket._id, {
+      from: ['resolved', 'closed'],
+      to: ticket.line === 'L1' ? 'new' : 'escalated',
+      event: { key: `reopened:${mail.messageKey}`, messageKey: mail.messageKey, detail: 'requester wrote again' },
+      set: { resolvedAt: null },
+      replan: true,
+    });
     if (reopened) {
       await replanAfterReopen(reopened, deps);
       reason += '; ticket reopened';
@@ -276,27 +276,6 @@ async function handleReply(
     }
   }
   return finish(raw, { action: 'attached', ticketNumber: ticket.number, articleId: null, reason });
-}
-
-/** Moves a ticket waiting for the requester back to `new`; its escalation plan stays as it was. */
-async function transitionStatusKeepingPlan(ticket: Ticket, messageKey: string): Promise<boolean> {
-  const result = await TicketModel.updateOne(
-    { _id: ticket._id, status: 'waiting_for_requester', 'events.key': { $ne: `back-to-l1:${messageKey}` } },
-    {
-      $set: { status: 'new' },
-      $push: {
-        events: {
-          key: `back-to-l1:${messageKey}`,
-          type: 'status.changed',
-          status: 'new',
-          at: new Date(),
-          messageKey,
-          detail: 'requester replied without confirming a fix',
-        },
-      },
-    },
-  );
-  return result.modifiedCount === 1;
 }
 
 async function replanAfterReopen(ticket: Ticket, deps: IntakeDependencies): Promise<void> {
@@ -320,12 +299,9 @@ async function handleNewTicket(raw: RawMessage, mail: ParsedMail, deps: IntakeDe
     subject: mail.normalizedSubject || mail.subject,
     language,
     requester: { address: mail.from?.address.toLowerCase() ?? requesterAddress, name: mail.from?.name ?? '' },
-    threadMessageIds: mail.messageId ? [mail.messageId] : [],
-    firstEvents: [
-      { key: 'created', type: 'ticket.created', messageKey: mail.messageKey },
-      { key: `in:${mail.messageKey}`, type: 'message.received', messageKey: mail.messageKey, from: mail.from?.address },
-    ],
   });
+  await appendEvent(ticket, { key: 'created', type: 'ticket.created', messageKey: mail.messageKey });
+  await appendEvent(ticket, { key: `in:${mail.messageKey}`, type: 'message.received', messageKey: mail.messageKey, from: mail.from?.address });
   await settleInbound(mail.messageKey, 'ticket_created', ticket);
   if (created) {
     log.info({ ticketNumber: ticket.number, language }, 'ticket created');

@@ -5,8 +5,8 @@ import { claimAutoReplySlot } from '../outbound/auto-reply-guard.js';
 import { queueOutboundMail } from '../outbound/outbound-mail.js';
 import { renderTemplate, type ReplyLanguage } from '../outbound/templates.js';
 import type { LiniaQueues } from '../queues/queues.js';
-import { TicketModel, type Ticket } from '../store/ticket.model.js';
-import { appendEvent } from './ticket-repository.js';
+import type { Ticket } from '../store/ticket.model.js';
+import { appendEvent, transitionStatus } from './ticket-repository.js';
 
 /** The best knowledge-base article for a question, when one clears the confidence threshold. */
 export interface KbAnswer {
@@ -57,9 +57,9 @@ export function replyLanguage(language: string, fallback: ReplyLanguage): ReplyL
 export async function sendFirstLineReply(input: FirstReplyInput, deps: FirstReplyDependencies): Promise<FirstReplyOutcome> {
   const { ticket, config } = { ticket: input.ticket, config: deps.config };
   const windowMs = config.policy.autoReply.perSenderWindow;
-  const allowed = await claimAutoReplySlot(input.replyTo.address, input.inboundKey, windowMs);
+  const allowed = await claimAutoReplySlot(deps.queues, input.replyTo.address, input.inboundKey, windowMs);
   if (!allowed) {
-    await appendEvent(ticket._id, {
+    await appendEvent(ticket, {
       key: `rate-limited:${input.inboundKey}`,
       type: 'note.added',
       messageKey: input.inboundKey,
@@ -111,22 +111,17 @@ export async function sendFirstLineReply(input: FirstReplyInput, deps: FirstRepl
   );
 
   if (answer) {
-    await TicketModel.updateOne(
-      { _id: ticket._id, status: 'new' },
-      {
-        $set: { status: 'waiting_for_requester', kbArticleId: answer.articleId },
-        $push: {
-          events: {
-            key: `waiting:${input.inboundKey}`,
-            type: 'status.changed',
-            status: 'waiting_for_requester',
-            at: new Date(),
-            articleId: answer.articleId,
-            detail: `answered from the knowledge base (confidence ${answer.confidence.toFixed(2)})`,
-          },
-        },
+    await transitionStatus(deps.queues, ticket._id, {
+      from: ['new'],
+      to: 'waiting_for_requester',
+      event: {
+        key: `waiting:${input.inboundKey}`,
+        articleId: answer.articleId,
+        detail: `answered from the knowledge base (confidence ${answer.confidence.toFixed(2)})`,
       },
-    );
+      set: { kbArticleId: answer.articleId },
+      replan: false,
+    });
     return { action: 'auto-replied', articleId: answer.articleId };
   }
   return { action: 'acknowledged' };

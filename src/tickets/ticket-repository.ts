@@ -1,12 +1,8 @@
 import type { Types } from 'mongoose';
-import { nextSequence } from '../store/counter.model.js';
 import { isDuplicateKeyError } from '../store/connection.js';
-import {
-  TicketModel,
-  type Ticket,
-  type TicketEventType,
-  type TicketStatus,
-} from '../store/ticket.model.js';
+import { TicketEventModel, type TicketEventRecord } from '../store/ticket-event.model.js';
+import { TicketModel, type Ticket, type TicketEventType, type TicketStatus } from '../store/ticket.model.js';
+import { withLock, type LockOwner } from './redis-lock.js';
 
 export interface NewTicketEvent {
   key: string;
@@ -26,103 +22,118 @@ export interface NewTicket {
   subject: string;
   language: string;
   requester: { address: string | null; name: string; slackUserId?: string | null };
-  threadMessageIds: string[];
-  firstEvents: NewTicketEvent[];
+}
+
+/** Attempts at taking the next ticket number before giving up; each loss means another writer took it. */
+const MAX_NUMBER_ATTEMPTS = 50;
+
+async function highestTicketNumber(): Promise<number> {
+  const last = await TicketModel.findOne({}, { number: 1 }).sort({ number: -1 }).lean();
+  return last?.number ?? 0;
 }
 
 /**
- * Returns the ticket opened by `originKey`, creating it with the next number when
- * there is none. A retry after a crash finds the ticket created the first time,
- * because `originKey` is unique; a number taken by a failed insert stays unused.
+ * Returns the ticket opened by `originKey`, creating it when there is none. The
+ * number is the highest one plus one, taken by an insert that the unique index on
+ * `number` lets only one writer win; a loser tries the next number. A retry after
+ * a crash finds the ticket created the first time, because `originKey` is unique.
  */
 export async function findOrCreateTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
-  const existing = await TicketModel.findOne({ originKey: input.originKey }).lean<Ticket>();
-  if (existing) {
-    return { ticket: existing, created: false };
+  for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
+    const existing = await TicketModel.findOne({ originKey: input.originKey }).lean<Ticket>();
+    if (existing) {
+      return { ticket: existing, created: false };
+    }
+    const number = (await highestTicketNumber()) + 1;
+    try {
+      const created = await TicketModel.create({
+        number,
+        originKey: input.originKey,
+        channel: input.channel,
+        subject: input.subject,
+        language: input.language,
+        requester: { slackUserId: null, ...input.requester },
+      });
+      return { ticket: created.toObject() as Ticket, created: true };
+    } catch (error) {
+      if (!isDuplicateKeyError(error)) {
+        throw error;
+      }
+    }
   }
-  const number = await nextSequence('ticket');
-  const now = new Date();
+  throw new Error(`no free ticket number after ${MAX_NUMBER_ATTEMPTS} attempts for ${input.originKey}`);
+}
+
+/** Adds an event unless one with the same key is on the ticket's timeline. Returns true when this call added it. */
+export async function appendEvent(ticket: { _id: Types.ObjectId; number: number }, event: NewTicketEvent): Promise<boolean> {
   try {
-    const created = await TicketModel.create({
-      number,
-      originKey: input.originKey,
-      channel: input.channel,
-      subject: input.subject,
-      language: input.language,
-      requester: { slackUserId: null, ...input.requester },
-      threadMessageIds: input.threadMessageIds,
-      events: input.firstEvents.map((event) => ({ at: now, ...event })),
-    });
-    return { ticket: created.toObject() as Ticket, created: true };
+    await TicketEventModel.create({ at: new Date(), ...event, ticketId: ticket._id, ticketNumber: ticket.number });
+    return true;
   } catch (error) {
-    if (!isDuplicateKeyError(error)) {
-      throw error;
+    if (isDuplicateKeyError(error)) {
+      return false;
     }
-    const raced = await TicketModel.findOne({ originKey: input.originKey }).lean<Ticket>();
-    if (!raced) {
-      throw error;
-    }
-    return { ticket: raced, created: false };
+    throw error;
   }
 }
 
-/**
- * Appends an event unless one with the same key is already on the timeline.
- * Returns true when this call added it.
- */
-export async function appendEvent(ticketId: Types.ObjectId, event: NewTicketEvent): Promise<boolean> {
-  const result = await TicketModel.updateOne(
-    { _id: ticketId, 'events.key': { $ne: event.key } },
-    { $push: { events: { at: new Date(), ...event } } },
-  );
-  return result.modifiedCount === 1;
-}
-
-/** Records conversation ids (for References) and participants on a ticket. */
-export async function addToThread(
-  ticketId: Types.ObjectId,
-  update: { messageIds?: string[]; participants?: string[] },
-): Promise<void> {
-  const addToSet: Record<string, unknown> = {};
-  if (update.messageIds && update.messageIds.length > 0) {
-    addToSet.threadMessageIds = { $each: update.messageIds };
-  }
-  if (update.participants && update.participants.length > 0) {
-    addToSet.participants = { $each: update.participants.map((address) => address.toLowerCase()) };
-  }
-  if (Object.keys(addToSet).length > 0) {
-    await TicketModel.updateOne({ _id: ticketId }, { $addToSet: addToSet });
-  }
+/** Returns a ticket's timeline, oldest first. */
+export async function listEvents(ticketId: Types.ObjectId): Promise<TicketEventRecord[]> {
+  return TicketEventModel.find({ ticketId }).sort({ at: 1, _id: 1 }).lean<TicketEventRecord[]>();
 }
 
 export async function findTicketById(ticketId: Types.ObjectId | string): Promise<Ticket | null> {
   return TicketModel.findById(ticketId).lean<Ticket>();
 }
 
-export async function findTicketByNumber(number: number): Promise<Ticket | null> {
-  return TicketModel.findOne({ number }).lean<Ticket>();
+/**
+ * Runs `work` on the current state of a ticket while holding its lock, so a
+ * read-check-write sequence is not interleaved with another writer's.
+ */
+export async function withTicket<T>(lock: LockOwner, ticketId: Types.ObjectId, work: (ticket: Ticket) => Promise<T>): Promise<T | null> {
+  return withLock(lock, `ticket:${ticketId.toHexString()}`, async () => {
+    const ticket = await findTicketById(ticketId);
+    return ticket ? work(ticket) : null;
+  });
+}
+
+/** Adds lower-cased addresses to the ticket's participants. */
+export async function addParticipants(lock: LockOwner, ticketId: Types.ObjectId, addresses: string[]): Promise<void> {
+  if (addresses.length === 0) {
+    return;
+  }
+  await withTicket(lock, ticketId, async (ticket) => {
+    const merged = [...new Set([...ticket.participants, ...addresses.map((address) => address.toLowerCase())])];
+    if (merged.length !== ticket.participants.length) {
+      await TicketModel.updateOne({ _id: ticketId }, { $set: { participants: merged } });
+    }
+  });
+}
+
+export interface Transition {
+  from: readonly TicketStatus[];
+  to: TicketStatus;
+  event: { key: string; detail?: string; messageKey?: string; articleId?: string };
+  /** Further fields set with the status. */
+  set?: Record<string, unknown>;
+  /** Bump the plan version, so escalation jobs planned before the change do nothing. */
+  replan: boolean;
 }
 
 /**
- * Moves a ticket to `status` when it is in one of `from`, bumping the plan version
- * so escalation jobs planned before the change do nothing. The status event is
- * pushed in the same update, so the timeline cannot miss it. Returns the updated
- * ticket, or null when the ticket was not in one of `from`.
+ * Moves a ticket to `to` when it is in one of `from`, under the ticket's lock, and
+ * records the status event. Returns the updated ticket, or null when the ticket
+ * was in another status (or the event key was already used by an earlier run).
  */
-export async function transitionStatus(
-  ticketId: Types.ObjectId,
-  from: readonly TicketStatus[],
-  to: TicketStatus,
-  event: { key: string; detail?: string; messageKey?: string },
-  extra: Record<string, unknown> = {},
-): Promise<Ticket | null> {
-  return TicketModel.findOneAndUpdate(
-    { _id: ticketId, status: { $in: from }, 'events.key': { $ne: event.key } },
-    {
-      $set: { status: to, ...extra },
-      $inc: { planVersion: 1 },
-      $push: { events: { at: new Date(), type: 'status.changed', status: to, ...event } },
-    },
-    { returnDocument: 'after', lean: true },
-  ) as Promise<Ticket | null>;
+export async function transitionStatus(lock: LockOwner, ticketId: Types.ObjectId, transition: Transition): Promise<Ticket | null> {
+  return withTicket(lock, ticketId, async (ticket) => {
+    if (!transition.from.includes(ticket.status)) {
+      return null;
+    }
+    const planVersion = transition.replan ? ticket.planVersion + 1 : ticket.planVersion;
+    const set = { ...transition.set, status: transition.to, planVersion };
+    await TicketModel.updateOne({ _id: ticketId }, { $set: set });
+    await appendEvent(ticket, { type: 'status.changed', status: transition.to, ...transition.event });
+    return { ...ticket, ...set } as Ticket;
+  });
 }

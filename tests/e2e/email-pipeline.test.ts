@@ -1,6 +1,7 @@
 import { simpleParser, type ParsedMail } from 'mailparser';
 import { MessageModel } from '../../src/store/message.model.js';
 import { TicketModel } from '../../src/store/ticket.model.js';
+import { TicketEventModel } from '../../src/store/ticket-event.model.js';
 import { MailboxStateModel } from '../../src/store/mailbox-state.model.js';
 import { buildMail, newMessageId } from '../support/mail-builder.js';
 import { eventually, startPipeline, SUPPORT_ADDRESS, type PipelineHarness } from '../support/pipeline-harness.js';
@@ -140,7 +141,8 @@ describe('e-mail pipeline', () => {
       await harness.processed(uid);
       const ticket = await TicketModel.findOne({ number }).lean();
       expect(ticket?.status).toBe('resolved');
-      expect(ticket?.events.some((event) => event.type === 'status.changed' && event.status === 'resolved')).toBe(true);
+      const events = await TicketEventModel.find({ ticketId: ticket?._id }).lean();
+      expect(events.some((event) => event.type === 'status.changed' && event.status === 'resolved')).toBe(true);
     });
   });
 

@@ -1,6 +1,7 @@
 import { simpleParser } from 'mailparser';
 import { EscalationModel } from '../../src/store/escalation.model.js';
 import { TicketModel } from '../../src/store/ticket.model.js';
+import { TicketEventModel } from '../../src/store/ticket-event.model.js';
 import { buildMail } from '../support/mail-builder.js';
 import { eventually, L2_CHANNEL, L3_CHANNEL, startPipeline, type PipelineHarness } from '../support/pipeline-harness.js';
 
@@ -34,7 +35,8 @@ describe('escalation ladder', () => {
     const ticket = await TicketModel.findOne({ number }).lean();
     expect(ticket?.line).toBe('L3');
     expect(ticket?.status).toBe('escalated');
-    const lines = ticket?.events.filter((event) => event.type === 'ticket.escalated').map((event) => event.line);
+    const events = await TicketEventModel.find({ ticketId: ticket?._id, type: 'ticket.escalated' }).sort({ at: 1 }).lean();
+    const lines = events.map((event) => event.line);
     expect(lines).toEqual(['L2', 'L3']);
 
     const groupMail = await eventually(async () => {

@@ -13,6 +13,7 @@ import { startSmtpSink, type SmtpSink } from '../../src/devtools/smtp-sink.js';
 import { importKbFolders } from '../../src/kb/kb-store.js';
 import { setRootLogger } from '../../src/logging/logger.js';
 import { openRuntime, type Runtime } from '../../src/runtime/runtime.js';
+import { deleteQueueKeys } from '../../src/queues/queues.js';
 import { resetStore } from '../../src/store/connection.js';
 import { RawMessageModel, type RawMessage } from '../../src/store/raw-message.model.js';
 import { createKbAnswerer } from '../../src/triage/kb-answerer.js';
@@ -132,7 +133,7 @@ export async function startPipeline(options: HarnessOptions = {}): Promise<Pipel
     imapWatcher: () => handles.find((handle) => handle.name === 'imap-watcher') as ImapWorkerHandle | undefined,
     async close() {
       await stopWorkers(handles);
-      await dropQueueKeys(runtime);
+      await deleteQueueKeys(runtime.queues);
       await mongoose.connection.dropDatabase().catch(() => undefined);
       await runtime.close();
       await deleteMailbox(mailbox).catch(() => undefined);
@@ -142,17 +143,4 @@ export async function startPipeline(options: HarnessOptions = {}): Promise<Pipel
   };
   await harness.startWorkers();
   return harness;
-}
-
-/** Removes the test's BullMQ keys from Redis; the prefix is unique to this run. */
-async function dropQueueKeys(runtime: Runtime): Promise<void> {
-  const redis = runtime.queues.connection;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${runtime.queues.prefix}:*`, 'COUNT', 500);
-    if (keys.length > 0) {
-      await redis.del(...keys);
-    }
-    cursor = next;
-  } while (cursor !== '0');
 }

@@ -1,4 +1,5 @@
 import { isDuplicateKeyError } from '../../store/connection.js';
+import { withoutNul } from '../../store/storable.js';
 import { MailboxStateModel } from '../../store/mailbox-state.model.js';
 import { RawMessageModel, type RawMessage } from '../../store/raw-message.model.js';
 
@@ -19,7 +20,8 @@ export interface FetchedMessage {
 export async function storeRawMessage(message: FetchedMessage): Promise<RawMessage> {
   const filter = { mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid };
   try {
-    await RawMessageModel.updateOne(filter, { $setOnInsert: { ...message, status: 'pending' } }, { upsert: true });
+    // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
+    await RawMessageModel.create({ ...message, headerText: withoutNul(message.headerText), status: 'pending' });
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
@@ -27,7 +29,7 @@ export async function storeRawMessage(message: FetchedMessage): Promise<RawMessa
   }
   const stored = await RawMessageModel.findOne(filter).lean<RawMessage>();
   if (!stored) {
-    throw new Error(`raw message ${message.mailbox}:${message.uidValidity}:${message.uid} vanished after upsert`);
+    throw new Error(`raw message ${message.mailbox}:${message.uidValidity}:${message.uid} vanished after insert`);
   }
   return stored;
 }
