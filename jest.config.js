@@ -8,6 +8,7 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['@swc/jest', { jsc: { parser: { syntax: 'typescript' }, target: 'es2022' }, module: { type: 'commonjs' } }],
   },
+  setupFiles: ['<rootDir>/tests/support/quiet-logs.ts'],
   testTimeout: 60000,
   maxWorkers: 2,
 };

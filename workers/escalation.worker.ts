@@ -1,7 +1,8 @@
 import { getLogger } from '../src/logging/logger.js';
 import { Worker } from 'bullmq';
 import { escalateTicket } from '../src/escalation/escalate-ticket.js';
-import { createRedisConnection, QUEUE_NAMES, type EscalationJob } from '../src/queues/queues.js';
+import { restorePlannedEscalations } from '../src/escalation/plan-escalation.js';
+import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type EscalationJob } from '../src/queues/queues.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import type { WorkerHandle } from './worker-handle.js';
 
@@ -28,8 +29,9 @@ export async function startEscalationWorker(runtime: Runtime): Promise<WorkerHan
   worker.on('failed', (job, error) => {
     log.error({ jobId: job?.id, ticketId: job?.data.ticketId, attempt: job?.attemptsMade, err: error }, 'escalation job failed');
   });
-  worker.on('error', (error) => log.error({ err: error }, 'escalation worker error'));
-  log.info('escalation worker started');
+  worker.on('error', throttledErrorLog(`${QUEUE_NAMES.escalation} worker`));
+  const restored = await restorePlannedEscalations(runtime.queues);
+  log.info({ restored }, 'escalation worker started');
   return {
     name: 'escalation',
     async close() {

@@ -1,6 +1,6 @@
 import { getLogger } from '../src/logging/logger.js';
 import { Worker } from 'bullmq';
-import { createRedisConnection, QUEUE_NAMES, type InboundMailJob } from '../src/queues/queues.js';
+import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type InboundMailJob } from '../src/queues/queues.js';
 import { inboundJobId } from '../src/queues/job-ids.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { RawMessageModel } from '../src/store/raw-message.model.js';
@@ -63,7 +63,7 @@ export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLi
       );
     }
   });
-  worker.on('error', (error) => log.error({ err: error }, 'inbound mail worker error'));
+  worker.on('error', throttledErrorLog(`${QUEUE_NAMES.inboundMail} worker`));
   const requeued = await requeuePendingMail(runtime);
   log.info({ requeued }, 'inbound mail worker started');
   return {

@@ -1,7 +1,8 @@
 import { getLogger } from '../src/logging/logger.js';
 import { Worker } from 'bullmq';
 import { sendOutboundMail } from '../src/outbound/send-outbound-mail.js';
-import { createRedisConnection, QUEUE_NAMES, type OutboundMailJob } from '../src/queues/queues.js';
+import { outboundJobId } from '../src/queues/job-ids.js';
+import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type OutboundMailJob } from '../src/queues/queues.js';
 import type { Runtime } from '../src/runtime/runtime.js';
 import { MessageModel } from '../src/store/message.model.js';
 import { appendEvent } from '../src/tickets/ticket-repository.js';
@@ -39,8 +40,9 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
       );
     }
   });
-  worker.on('error', (error) => log.error({ err: error }, 'outbound mail worker error'));
-  log.info('outbound mail worker started');
+  worker.on('error', throttledErrorLog(`${QUEUE_NAMES.outboundMail} worker`));
+  const requeued = await requeuePendingOutbound(runtime);
+  log.info({ requeued }, 'outbound mail worker started');
   return {
     name: 'outbound-mail',
     async close() {
@@ -49,6 +51,22 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
       log.info('outbound mail worker stopped');
     },
   };
+}
+
+/**
+ * Queues a job for every outbound message still pending, e.g. after Redis lost its
+ * queue. Job ids derive from the message key, so a message already queued is not doubled.
+ */
+export async function requeuePendingOutbound(runtime: Runtime): Promise<number> {
+  const pending = await MessageModel.find({ direction: 'out', status: 'pending' }, { key: 1, ticketNumber: 1 }).lean();
+  for (const message of pending) {
+    await runtime.queues.outboundMail.add(
+      'send',
+      { messageKey: message.key, ticketNumber: message.ticketNumber ?? null },
+      { jobId: outboundJobId(message.key) },
+    );
+  }
+  return pending.length;
 }
 
 /** Marks a message whose retries ran out as failed and shows the failure on its ticket. */

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { loadConfig, readServicesEnv, type CliLanguage, type Config } from '../config/index.js';
+import { loadConfig, message, readServicesEnv, type CliLanguage, type Config } from '../config/index.js';
 import { startSlackFake, DEFAULT_FAKE_TOKEN, type SlackFake } from '../devtools/slack-fake.js';
 import { startSmtpSink, type SmtpSink } from '../devtools/smtp-sink.js';
 import { storeRawMessage } from '../channels/email/raw-store.js';
@@ -147,6 +147,9 @@ async function ingestRefused(runtime: Runtime, refused: { file: string; index: n
  */
 export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const files = await findEmlFiles(options.emails);
+  if (files.length === 0) {
+    throw new Error(`${message('demoNoMail', options.language)} ${options.emails}`);
+  }
   const smtp = await startSmtpSink();
   const slack = await startSlackFake({
     channels: { [DEMO_L2_CHANNEL]: { name: 'it-support-l2' }, [DEMO_L3_CHANNEL]: { name: 'it-support-l3' } },

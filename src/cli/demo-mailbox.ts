@@ -16,8 +16,9 @@ export async function findEmlFiles(dir: string): Promise<string[]> {
       }
     }
   };
-  if (!(await stat(dir)).isDirectory()) {
-    throw new Error(`${dir} is not a folder`);
+  const info = await stat(dir).catch(() => null);
+  if (!info?.isDirectory()) {
+    throw new Error(`${dir} is not a folder; pass a folder of .eml files with --emails`);
   }
   await walk(dir);
   return found.sort();
@@ -43,7 +44,6 @@ function connect(account: ImapAccount): ImapFlow {
     host: account.host,
     port: account.port,
     secure: account.secure,
-    doSTARTTLS: account.secure ? undefined : false,
     auth: { user: account.user, pass: account.password },
     logger: false,
   } as ConstructorParameters<typeof ImapFlow>[0]);

@@ -1,5 +1,6 @@
 import { Queue, type JobsOptions } from 'bullmq';
 import { Redis } from 'ioredis';
+import { getLogger } from '../logging/logger.js';
 
 /** Queue names; each has one worker module under workers/. */
 export const QUEUE_NAMES = {
@@ -36,9 +37,32 @@ export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   removeOnFail: { age: 30 * 24 * 3600 },
 };
 
+const log = getLogger('redis');
+
+/** Repeats of one connection error are logged at most this often; ioredis reports every reconnect attempt. */
+const ERROR_LOG_INTERVAL_MS = 10_000;
+
+/** Returns an error listener that logs the first error and then one every ERROR_LOG_INTERVAL_MS, with a count. */
+export function throttledErrorLog(source: string): (error: Error) => void {
+  let lastLoggedAt = 0;
+  let suppressed = 0;
+  return (error) => {
+    const now = Date.now();
+    if (now - lastLoggedAt < ERROR_LOG_INTERVAL_MS) {
+      suppressed++;
+      return;
+    }
+    log.error({ source, err: error, repeatsSinceLast: suppressed }, 'Redis connection error; retrying');
+    lastLoggedAt = now;
+    suppressed = 0;
+  };
+}
+
 /** Creates an ioredis connection fit for BullMQ workers (blocking commands, no request retry limit). */
 export function createRedisConnection(redisUrl: string): Redis {
-  return new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  const connection = new Redis(redisUrl, { maxRetriesPerRequest: null, enableReadyCheck: true });
+  connection.on('error', throttledErrorLog('connection'));
+  return connection;
 }
 
 export interface LiniaQueues {
@@ -57,6 +81,9 @@ export function openQueues(redisUrl: string, prefix: string): LiniaQueues {
   const inboundMail = new Queue<InboundMailJob>(QUEUE_NAMES.inboundMail, options);
   const outboundMail = new Queue<OutboundMailJob>(QUEUE_NAMES.outboundMail, options);
   const escalation = new Queue<EscalationJob>(QUEUE_NAMES.escalation, options);
+  for (const queue of [inboundMail, outboundMail, escalation]) {
+    queue.on('error', throttledErrorLog(queue.name));
+  }
   return {
     connection,
     prefix,

@@ -1,5 +1,6 @@
 import { simpleParser } from 'mailparser';
 import { EscalationModel } from '../../src/store/escalation.model.js';
+import { deleteQueueKeys } from '../../src/queues/queues.js';
 import { TicketModel } from '../../src/store/ticket.model.js';
 import { TicketEventModel } from '../../src/store/ticket-event.model.js';
 import { buildMail } from '../support/mail-builder.js';
@@ -86,4 +87,26 @@ describe('escalation ladder', () => {
       .filter((call) => String(call.params.text).includes(`[#${number}]`) && call.params.channel === L2_CHANNEL);
     expect(l2Posts).toHaveLength(1);
   });
+
+  it('still escalates after Redis lost the queued timer', async () => {
+    const uid = await harness.deliver(
+      buildMail({ from: 'lost@firma.example', subject: 'Badge reader broken', body: 'The badge reader at the main door rejects every card.' }),
+    );
+    const raw = await harness.processed(uid);
+    const number = raw.result!.ticketNumber!;
+
+    // Redis loses its data while the workers are down: the delayed L2 job is gone.
+    await harness.stopWorkers();
+    await deleteQueueKeys(harness.runtime.queues);
+    expect(await harness.runtime.queues.escalation.getDelayedCount()).toBe(0);
+    await harness.startWorkers();
+
+    const post = await harness.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.params.channel === L2_CHANNEL && String(call.params.text).includes(`[#${number}]`),
+      15_000,
+    );
+    expect(post).toBeDefined();
+  });
 });
+

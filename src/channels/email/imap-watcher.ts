@@ -98,7 +98,6 @@ export class ImapWatcher {
       host: options.host,
       port: options.port,
       secure: options.secure,
-      doSTARTTLS: options.secure ? undefined : false,
       auth: { user: options.user, pass: options.password },
       logger: false,
       autoIdleDelay: AUTO_IDLE_DELAY_MS,
