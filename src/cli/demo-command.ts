@@ -25,7 +25,7 @@ export interface DemoOptions {
   /** Escalation timers of the demo, much shorter than a real policy's. */
   toL2After: number;
   toL3After: number;
-  /** Longest wait for the pipeline to settle, in milliseconds. */
+  /** Maximum wait for the pipeline to settle, in milliseconds. */
   timeoutMs: number;
   language: CliLanguage;
   /** Database the demo empties and fills; `linia_demo` by default. */

@@ -35,7 +35,7 @@ export interface ImapAccount {
 export interface AppendOutcome {
   file: string;
   uid: number | null;
-  /** Why the IMAP server refused the message, when it did. */
+  /** Reason the IMAP server gave for refusing the message; null when it was accepted. */
   error: string | null;
 }
 

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import pino from 'pino';
 import { createLogger, setRootLogger } from '../logging/logger.js';
-import { ConfigError, loadProcessConfig, processLogLevel, message, parseDuration, processCliLanguage, type Requirement } from '../config/index.js';
+import { ConfigError, loadProcessConfig, processLogLevel, message, parseDuration, processCliLanguage } from '../config/index.js';
 import { projectRoot } from '../project-root.js';
 import { runDemo } from './demo-command.js';
 import { formatDemoJson, formatDemoTable } from './demo-output.js';
@@ -36,10 +36,6 @@ export function reportFailure(error: unknown): void {
   }
   process.stderr.write(`${message('failed', language)}: ${(error as Error).message ?? String(error)}\n`);
   process.exitCode = 1;
-}
-
-export function configFor(requirements: Requirement[]) {
-  return loadProcessConfig(requirements);
 }
 
 const program = new Command();

@@ -7,11 +7,6 @@ export { cliLanguage, message, type CliLanguage, type MessageId } from './cli-la
 import { cliLanguage } from './cli-language.js';
 import { loadConfig, type Config, type Requirement } from './load-config.js';
 
-/** The process environment; the one place outside tests that reads `process.env`. */
-export function processEnvironment(): NodeJS.ProcessEnv {
-  return process.env;
-}
-
 /** Loads the configuration from the process environment. */
 export function loadProcessConfig(requirements: Requirement[] = [], overrides: NodeJS.ProcessEnv = {}): Config {
   return loadConfig({ ...process.env, ...overrides }, requirements);

@@ -27,8 +27,8 @@ export interface EscalationJob {
 }
 
 /**
- * Kept jobs make BullMQ ignore a second `add` with the same job id, which is one of
- * the layers of duplicate protection; the unique indexes in the store are the other.
+ * Completed jobs are kept, so BullMQ ignores a second `add` with the same job id.
+ * That is one layer of duplicate protection, and the store's unique indexes are the other.
  */
 export const DEFAULT_JOB_OPTIONS: JobsOptions = {
   attempts: 10,

@@ -5,7 +5,7 @@ const log = getLogger('store');
 
 /** How long to wait for the server before giving up, so a missing store fails fast and clearly. */
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
-/** Longest wait for one reply of the server; a stalled query fails (and its job is retried) instead of hanging. */
+/** Maximum wait for one reply of the server, so a stalled query fails and its job is retried instead of hanging. */
 const SOCKET_TIMEOUT_MS = 60_000;
 
 /**
