@@ -1,6 +1,7 @@
 import { StemmerEn } from '@nlpjs/lang-en-min';
 import { StemmerPl } from '@nlpjs/lang-pl';
 import { isStopWord } from './stopwords.js';
+import { foldText } from '../inbound/text-normalize.js';
 
 /**
  * Tokenisation and normalisation of Polish and English text for knowledge-base search.
@@ -38,17 +39,6 @@ const ALTERNATION_VARIANT_FACTOR = 0.85;
 /** Factor of a variant without a verb prefix: less safe, "wyłączyć" loses its meaning. */
 const PREFIX_VARIANT_FACTOR = 0.7;
 
-const POLISH_FOLDS: Readonly<Record<string, string>> = {
-  ą: 'a',
-  ć: 'c',
-  ę: 'e',
-  ł: 'l',
-  ń: 'n',
-  ó: 'o',
-  ś: 's',
-  ź: 'z',
-  ż: 'z',
-};
 
 /**
  * Word pairs that users write both split and joined ("wi-fi", "wi fi", "wifi"), and
@@ -102,15 +92,7 @@ const VOWELS = new Set(['a', 'e', 'i', 'o', 'u', 'y']);
 const polishStemmer = new StemmerPl();
 const englishStemmer = new StemmerEn();
 
-/**
- * Lower-cases `text` and removes diacritics. The letter ł has no Unicode decomposition,
- * so Polish letters are mapped first and the remaining combining marks removed after.
- */
-export function foldText(text: string): string {
-  const lower = text.toLowerCase();
-  const polishFolded = lower.replace(/[ąćęłńóśźż]/g, (letter) => POLISH_FOLDS[letter] ?? letter);
-  return polishFolded.normalize('NFD').replace(/\p{M}+/gu, '');
-}
+export { foldText };
 
 /**
  * Splits `text` into word tokens. Apostrophes inside a word are dropped ("won't" becomes
