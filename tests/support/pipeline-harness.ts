@@ -32,6 +32,7 @@ export interface HarnessOptions {
   toL2After?: number;
   toL3After?: number;
   perSenderWindow?: number;
+  maxMessageBytes?: number;
   workers?: WorkerName[];
 }
 
@@ -97,6 +98,9 @@ export async function startPipeline(options: HarnessOptions = {}): Promise<Pipel
   );
   config.policy.escalation = { toL2After: options.toL2After ?? 3_600_000, toL3After: options.toL3After ?? 3_600_000 };
   config.policy.autoReply = { perSenderWindow: options.perSenderWindow ?? 3_600_000 };
+  if (options.maxMessageBytes) {
+    config.env.LINIA_MAX_MESSAGE_BYTES = options.maxMessageBytes;
+  }
   config.policy.lines = {
     L2: { slackChannel: L2_CHANNEL, email: ['l2-agents@linia.test'] },
     L3: { slackChannel: L3_CHANNEL, email: ['l3-specialists@linia.test'] },
