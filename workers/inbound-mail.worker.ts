@@ -19,11 +19,14 @@ export async function requeuePendingMail(runtime: Runtime): Promise<number> {
   const pending = await RawMessageModel.find({ status: 'pending' }, { mailbox: 1, uidValidity: 1, uid: 1 }).lean();
   for (const raw of pending) {
     const rawMessageId = raw._id.toHexString();
-    await runtime.queues.inboundMail.add(
-      'process',
-      { rawMessageId, sourceKey: `imap:${raw.mailbox}:${raw.uidValidity}:${raw.uid}` },
-      { jobId: inboundJobId(rawMessageId) },
-    );
+    const jobId = inboundJobId(rawMessageId);
+    // A failed job is kept (and a second add with its id ignored), so it is retried instead.
+    const existing = await runtime.queues.inboundMail.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry();
+      continue;
+    }
+    await runtime.queues.inboundMail.add('process', { rawMessageId, sourceKey: `imap:${raw.mailbox}:${raw.uidValidity}:${raw.uid}` }, { jobId });
   }
   return pending.length;
 }

@@ -60,11 +60,14 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
 export async function requeuePendingOutbound(runtime: Runtime): Promise<number> {
   const pending = await MessageModel.find({ direction: 'out', status: 'pending' }, { key: 1, ticketNumber: 1 }).lean();
   for (const message of pending) {
-    await runtime.queues.outboundMail.add(
-      'send',
-      { messageKey: message.key, ticketNumber: message.ticketNumber ?? null },
-      { jobId: outboundJobId(message.key) },
-    );
+    const jobId = outboundJobId(message.key);
+    // A failed job is kept (and a second add with its id ignored), so it is retried instead.
+    const existing = await runtime.queues.outboundMail.getJob(jobId);
+    if (existing && (await existing.isFailed())) {
+      await existing.retry();
+      continue;
+    }
+    await runtime.queues.outboundMail.add('send', { messageKey: message.key, ticketNumber: message.ticketNumber ?? null }, { jobId });
   }
   return pending.length;
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { loadConfig, message, readServicesEnv, type CliLanguage, type Config } from '../config/index.js';
@@ -30,6 +31,8 @@ export interface DemoOptions {
   language: CliLanguage;
   /** Database the demo empties and fills; `linia_demo` by default. */
   database?: string;
+  /** Stops waiting (Ctrl+C); the demo then cleans up and reports what it has. */
+  signal?: AbortSignal;
 }
 
 export interface DemoRow {
@@ -67,14 +70,14 @@ function demoDatabaseUri(uri: string, database: string): string {
   return url.toString();
 }
 
-function demoConfig(smtp: SmtpSink, slack: SlackFake, mailbox: string, options: DemoOptions): Config {
+function demoConfig(smtp: SmtpSink, slack: SlackFake, mailbox: string, runId: string, options: DemoOptions): Config {
   const services = readServicesEnv();
   const base = { ...process.env, ...services };
   const config = loadConfig(
     {
       ...base,
       MONGODB_URI: demoDatabaseUri(base.MONGODB_URI || 'mongodb://127.0.0.1:27017/linia', options.database ?? 'linia_demo'),
-      LINIA_QUEUE_PREFIX: `linia-demo-${Date.now()}`,
+      LINIA_QUEUE_PREFIX: `linia-demo-${runId}`,
       LINIA_POLICY_FILE: '',
       IMAP_MAILBOX: mailbox,
       IMAP_SECURE: base.IMAP_SECURE ?? 'false',
@@ -105,8 +108,8 @@ function imapAccount(config: Config): ImapAccount {
   return { host: env.IMAP_HOST!, port: env.IMAP_PORT, secure: env.IMAP_SECURE, user: env.IMAP_USER!, password: env.IMAP_PASSWORD! };
 }
 
-async function waitUntil(check: () => Promise<boolean>, deadline: number): Promise<boolean> {
-  while (Date.now() < deadline) {
+async function waitUntil(check: () => Promise<boolean>, deadline: number, signal?: AbortSignal): Promise<boolean> {
+  while (Date.now() < deadline && !signal?.aborted) {
     if (await check()) {
       return true;
     }
@@ -154,12 +157,21 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
   const slack = await startSlackFake({
     channels: { [DEMO_L2_CHANNEL]: { name: 'it-support-l2' }, [DEMO_L3_CHANNEL]: { name: 'it-support-l3' } },
   });
-  const mailbox = `Demo-${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}`;
-  const config = demoConfig(smtp, slack, mailbox, options);
+  const runId = `${new Date().toISOString().replace(/[^0-9]/g, '').slice(0, 14)}-${randomBytes(3).toString('hex')}`;
+  const mailbox = `Demo-${runId}`;
+  const config = demoConfig(smtp, slack, mailbox, runId, options);
   const account = imapAccount(config);
   const runtime = await openRuntime(config);
+  const database = runtime.config.env.MONGODB_URI;
+  const runLock = `linia-demo:running:${new URL(database).host}${new URL(database).pathname}`;
   let workers: Awaited<ReturnType<typeof startWorkers>> = [];
+  let locked = false;
   try {
+    // Two demos on one database would empty and read each other's data.
+    locked = (await runtime.queues.connection.set(runLock, runId, 'PX', options.timeoutMs + 120_000, 'NX')) === 'OK';
+    if (!locked) {
+      throw new Error(`another demo is running on ${new URL(database).pathname.slice(1)}; wait for it to finish`);
+    }
     await resetStore();
     await importKbFolders(options.kb);
     const appended = await appendFiles(account, mailbox, files);
@@ -168,21 +180,25 @@ export async function runDemo(options: DemoOptions): Promise<DemoReport> {
     await ingestRefused(runtime, refused, mailbox);
 
     const deadline = Date.now() + options.timeoutMs;
-    await waitUntil(async () => (await RawMessageModel.countDocuments({ status: 'done' })) >= files.length, deadline);
+    const { signal } = options;
+    await waitUntil(async () => (await RawMessageModel.countDocuments({ status: 'done' })) >= files.length, deadline, signal);
     const lastTicket = await TicketModel.findOne({}, { createdAt: 1 }).sort({ createdAt: -1 }).lean();
     const lastCreated = (lastTicket as { createdAt?: Date } | null)?.createdAt?.getTime() ?? Date.now();
     const escalationsDue = lastCreated + options.toL2After + options.toL3After;
     if (escalationsDue < deadline) {
-      await waitUntil(async () => Date.now() > escalationsDue && (await pipelineIdle()), Math.min(deadline, escalationsDue + 30_000));
+      await waitUntil(async () => Date.now() > escalationsDue && (await pipelineIdle()), Math.min(deadline, escalationsDue + 30_000), signal);
     } else {
       // The timers outlast the demo: wait only for the replies to go out.
-      await waitUntil(async () => (await pendingMail()) === 0, deadline);
+      await waitUntil(async () => (await pendingMail()) === 0, deadline, signal);
     }
 
     return await collectReport(appended, options, runtime, smtp);
   } finally {
     await stopWorkers(workers);
     await deleteQueueKeys(runtime.queues).catch(() => undefined);
+    if (locked) {
+      await runtime.queues.connection.del(runLock).catch(() => undefined);
+    }
     await runtime.close();
     await deleteMailbox(account, mailbox).catch(() => undefined);
     await smtp.close();

@@ -38,10 +38,18 @@ export function reportFailure(error: unknown): void {
   process.exitCode = 1;
 }
 
+// A reader that closes the pipe early (`linia kb list | head`) is not an error.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') {
+    process.exit(0);
+  }
+  throw error;
+});
+
 const program = new Command();
 program
   .name('linia')
-  .description('Linia: IT support bot. Mail and Slack messages become tickets, answered from the knowledge base and escalated to L2/L3.')
+  .description('Linia: IT support bot. E-mails become tickets, answered from the knowledge base or escalated to L2/L3 agents.')
   .showHelpAfterError()
   .hook('preAction', (_program, action) => {
     // Long-running workers log to standard output as services do; the other commands
@@ -99,8 +107,11 @@ program
   .addOption(new Option('--l3-after <duration>', 'escalate to L3 after this long at L2').argParser(durationOption).default(3_000, '3s'))
   .addOption(new Option('--timeout <duration>', 'longest wait for the pipeline to settle').argParser(durationOption).default(600_000, '10m'))
   .action(async (options: { emails: string; kb?: string[]; json?: boolean; l2After: number; l3After: number; timeout: number }) => {
+    const interrupt = new AbortController();
+    process.once('SIGINT', () => interrupt.abort());
     try {
       const report = await runDemo({
+        signal: interrupt.signal,
         emails: path.resolve(options.emails),
         kb: (options.kb ?? [path.join(projectRoot(), 'examples', 'kb')]).map((dir) => path.resolve(dir)),
         json: Boolean(options.json),

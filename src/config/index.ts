@@ -19,5 +19,7 @@ export { readServicesEnv } from './services-env.js';
 
 /** LOG_LEVEL of the process environment, if set; for logging that starts before the configuration is read. */
 export function processLogLevel(): string | undefined {
-  return process.env.LOG_LEVEL || undefined;
+  const level = process.env.LOG_LEVEL?.trim();
+  // An invalid value is reported by the configuration check; logging starts at the default.
+  return level && ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'].includes(level) ? level : undefined;
 }

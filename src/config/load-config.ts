@@ -32,7 +32,7 @@ function describeIssues(issues: z.core.$ZodIssue[], fixFor: (key: string) => str
   return issues.map((issue) => {
     const key = issue.path.join('.');
     const fix = fixFor(String(issue.path[0] ?? ''));
-    const where = key ? `${label}${key}` : label.replace(/\.$/, '') || 'value';
+    const where = key ? `${label}${key}` : label.replace(/:\s*$/, '') || 'value';
     return fix ? `${where}: ${issue.message}; ${fix}` : `${where}: ${issue.message}`;
   });
 }
@@ -100,7 +100,8 @@ export function loadConfig(source: NodeJS.ProcessEnv, requirements: Requirement[
   const rawPolicy = policyFile ? readPolicyFile(policyFile, problems) : {};
   const policyResult = policySchema.safeParse(rawPolicy);
   if (!policyResult.success) {
-    problems.push(...describeIssues(policyResult.error.issues, () => undefined, `policy file ${policyFile ?? ''}: `));
+    const policyFix = () => 'see examples/policy.yml for every key and its form';
+    problems.push(...describeIssues(policyResult.error.issues, policyFix, `policy file ${policyFile ?? ''}: `));
   }
 
   if (!envResult.success || !policyResult.success) {

@@ -137,6 +137,25 @@ async function escalateLocked(found: Ticket, job: EscalationJob, deps: Escalatio
   return 'escalated';
 }
 
+/** Time zone deadlines are shown in to agents. */
+const DISPLAY_TIME_ZONE = 'Europe/Warsaw';
+
+function formatDeadline(date: Date, language: ReplyLanguage): string {
+  const formatted = new Intl.DateTimeFormat(language === 'pl' ? 'pl-PL' : 'en-GB', {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+    timeZone: DISPLAY_TIME_ZONE,
+  }).format(date);
+  return `${formatted} (${DISPLAY_TIME_ZONE})`;
+}
+
+function formatRequester(ticket: Ticket): string {
+  const name = ticket.requester?.name?.trim();
+  const address = ticket.requester?.address;
+  if (name && address) return `${name} <${address}>`;
+  return name || address || '—';
+}
+
 async function mailLineGroup(
   deps: EscalationDependencies,
   ticket: Ticket,
@@ -151,10 +170,10 @@ async function mailLineGroup(
     ticketTag: tag,
     line,
     subject: ticket.subject || '—',
-    requester: [ticket.requester?.name, ticket.requester?.address].filter(Boolean).join(' ') || '—',
+    requester: formatRequester(ticket),
     channel: ticket.channel,
     priority: ticket.priority,
-    dueAt: dueAt ? dueAt.toISOString() : '—',
+    dueAt: dueAt ? formatDeadline(dueAt, language) : '—',
     excerpt: problem || '—',
   });
   await queueOutboundMail(

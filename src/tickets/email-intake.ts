@@ -79,7 +79,7 @@ async function quarantine(
       throw error;
     }
   }
-  log.warn({ sourceKey, messageKey, reason }, 'message quarantined');
+  log.warn({ messageKey, reason }, 'message quarantined');
   return finish(raw, { action: 'quarantined', ticketNumber: null, articleId: null, reason });
 }
 

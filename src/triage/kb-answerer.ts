@@ -7,6 +7,17 @@ import type { FirstLineAnswerer, KbAnswer } from '../tickets/first-line-reply.js
 
 const log = getLogger('kb-answerer');
 
+/** Drops a leading `# Title` line equal to the title, which the reply template prints already. */
+export function withoutTitleHeading(body: string, title: string): string {
+  const trimmed = body.trim();
+  const firstLine = trimmed.split('\n', 1)[0];
+  const heading = /^#\s+(.*)$/.exec(firstLine);
+  if (heading && heading[1].trim().toLowerCase() === title.trim().toLowerCase()) {
+    return trimmed.slice(firstLine.length).trim();
+  }
+  return trimmed;
+}
+
 /**
  * Answers first-line questions from the stored knowledge base. The index is
  * refreshed before each question (a cheap fingerprint read when nothing changed),
@@ -34,7 +45,7 @@ export function createKbAnswerer(config: Config, index: KbIndex = new KbIndex())
       return {
         articleId: article.articleId,
         title: article.title,
-        body: article.body.trim(),
+        body: withoutTitleHeading(article.body, article.title),
         language: article.language,
         confidence: best.confidence,
       };

@@ -16,11 +16,14 @@ const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 async function repliesToAutomaticMail(database: string): Promise<string[]> {
   const connection = await mongoose.createConnection(`${testServers().mongoBaseUri}/${database}`).asPromise();
   try {
-    const messages = connection.model('Message', MessageModel.schema);
-    const automatic = await messages.find({ direction: 'in', automatic: true }, { key: 1, messageId: 1 }).lean();
+    // The raw collection, not a model: compiling a model would create the collection again after the drop.
+    const messages = connection.collection<{ key: string; messageId: string | null; inReplyTo: string | null }>(MessageModel.collection.collectionName);
+    const automatic = await messages.find({ direction: 'in', automatic: true }, { projection: { key: 1, messageId: 1 } }).toArray();
     const automaticKeys = new Set(automatic.map((message) => `first-reply:${message.key}`));
     const automaticIds = new Set(automatic.flatMap((message) => (message.messageId ? [message.messageId] : [])));
-    const replies = await messages.find({ direction: 'out', kind: { $in: ['kb_answer', 'acknowledgement'] } }, { key: 1, inReplyTo: 1 }).lean();
+    const replies = await messages
+      .find({ direction: 'out', kind: { $in: ['kb_answer', 'acknowledgement'] } }, { projection: { key: 1, inReplyTo: 1 } })
+      .toArray();
     return replies
       .filter((reply) => automaticKeys.has(reply.key) || (reply.inReplyTo !== null && automaticIds.has(reply.inReplyTo ?? '')))
       .map((reply) => reply.key);

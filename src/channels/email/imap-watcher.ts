@@ -12,6 +12,14 @@ const SOCKET_TIMEOUT_MS = 5 * 60_000;
 /** imapflow waits 15 s of inactivity before IDLE by default; new mail would arrive that much later. */
 const AUTO_IDLE_DELAY_MS = 500;
 
+/** Names the likely fix when the server rejected the login, which imapflow reports only in a nested flag. */
+function describeConnectFailure(error: unknown, fallback: string): string {
+  if ((error as { authenticationFailed?: boolean }).authenticationFailed) {
+    return 'IMAP login rejected; check IMAP_USER and IMAP_PASSWORD (retrying)';
+  }
+  return fallback;
+}
+
 export interface ImapWatcherOptions {
   host: string;
   port: number;
@@ -67,7 +75,7 @@ export class ImapWatcher {
     this.options.log.info({ mailbox: this.mailboxKey }, 'IMAP watcher starting');
     await this.connect().catch((error: unknown) => {
       this.health.lastError = (error as Error).message;
-      this.options.log.error({ mailbox: this.mailboxKey, err: error }, 'IMAP connection failed; retrying');
+      this.options.log.error({ mailbox: this.mailboxKey, err: error }, describeConnectFailure(error, 'IMAP connection failed; retrying'));
       this.client?.close();
       this.client = null;
       this.scheduleReconnect();
@@ -120,6 +128,10 @@ export class ImapWatcher {
       client.close();
       throw error;
     }
+    if (this.stopped) {
+      await client.logout().catch(() => client.close());
+      return;
+    }
     this.client = client;
     this.health.connected = true;
     this.reconnectAttempt = 0;
@@ -149,11 +161,14 @@ export class ImapWatcher {
     this.reconnectAttempt += 1;
     this.reconnectTimer = setTimeout(() => {
       this.reconnectTimer = null;
+      if (this.stopped) {
+        return;
+      }
       this.connect().catch((error: unknown) => {
         this.health.lastError = (error as Error).message;
         this.options.log.warn(
           { mailbox: this.mailboxKey, attempt: this.reconnectAttempt, retryInMs: delay, err: error },
-          'IMAP reconnect failed',
+          describeConnectFailure(error, 'IMAP reconnect failed'),
         );
         this.client?.close();
         this.client = null;
