@@ -486,7 +486,11 @@ ensure_dovecot() {
   dir="$(choose_dovecot_dir)"
   write_dovecot_config "$dir"
   note "starting Dovecot on $HOST:$IMAP_PORT (log: $dir/dovecot.log)"
-  "$dovecot" -c "$dir/dovecot.conf" >&2 9>&- || die "dovecot failed to start; log: $dir/dovecot.log"
+  # Dovecot's master process keeps the descriptors it started with, so it gets a log
+  # file instead of our stdout/stderr: a caller reading our output through a pipe
+  # would otherwise wait for Dovecot to exit.
+  "$dovecot" -c "$dir/dovecot.conf" >>"$dir/dovecot-start.log" 2>&1 </dev/null 9>&- ||
+    die "dovecot failed to start; see $dir/dovecot-start.log and $dir/dovecot.log"
   if ! wait_until "$START_TIMEOUT" imap_responds; then
     tail -n 20 "$dir/dovecot.log" >&2 || true
     pid="$(read_pid "$dir/run/master.pid" || true)"
