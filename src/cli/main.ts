@@ -103,10 +103,11 @@ program
   .option('--emails <dir>', 'folder of .eml files, searched recursively', path.join(projectRoot(), 'examples', 'emails'))
   .option('--kb <dir>', 'knowledge-base folder of Markdown articles (repeatable)', collect)
   .option('--json', 'print one JSON object per mail, then a summary object')
+  .option('--database <name>', 'database the demo empties and fills', 'linia_demo')
   .addOption(new Option('--l2-after <duration>', 'escalate to L2 after this long').argParser(durationOption).default(3_000, '3s'))
   .addOption(new Option('--l3-after <duration>', 'escalate to L3 after this long at L2').argParser(durationOption).default(3_000, '3s'))
   .addOption(new Option('--timeout <duration>', 'longest wait for the pipeline to settle').argParser(durationOption).default(600_000, '10m'))
-  .action(async (options: { emails: string; kb?: string[]; json?: boolean; l2After: number; l3After: number; timeout: number }) => {
+  .action(async (options: { emails: string; kb?: string[]; json?: boolean; database: string; l2After: number; l3After: number; timeout: number }) => {
     const interrupt = new AbortController();
     process.once('SIGINT', () => interrupt.abort());
     try {
@@ -119,6 +120,7 @@ program
         toL3After: options.l3After,
         timeoutMs: options.timeout,
         language,
+        database: options.database,
       });
       process.stdout.write(options.json ? formatDemoJson(report) : formatDemoTable(report, language));
     } catch (error) {

@@ -31,6 +31,9 @@ const NEGATIVE_PATTERNS: readonly RegExp[] = [
   /\bbut\b[^.!?\n]*(?:\bnot\b|n't\b|\bstill\b|\bno\b)/,
   /\b(?:niestety|unfortunately)\b/,
   /\bno\s+longer\s+(?:works|working|work)\b/,
+  /\b(?:stopped|stops|quit|quits)\s+working\b/,
+  /\bbroke(?:n)?\s+(?:down\s+)?again\b/,
+  /\bprzestal[oay]?\s+(?:znowu\s+|znow\s+)?dzialac\b/,
 ];
 
 /** Phrases stating that the problem is solved, matched within one clause. */

@@ -108,5 +108,34 @@ describe('escalation ladder', () => {
     );
     expect(post).toBeDefined();
   });
+
+  it('re-plans the ladder when a resolved ticket is reopened', async () => {
+    const first = await harness.deliver(
+      buildMail({ from: 'reopen@firma.example', subject: 'Docking station dead', body: 'My docking station shows no picture.' }),
+    );
+    const number = (await harness.processed(first)).result!.ticketNumber!;
+    const solved = await harness.deliver(
+      buildMail({ from: 'reopen@firma.example', subject: `Re: [#${number}] Docking station dead`, body: 'Solved, thanks.' }),
+    );
+    await harness.processed(solved);
+    const resolved = await TicketModel.findOne({ number }).lean();
+    expect(resolved?.status).toBe('resolved');
+
+    const again = await harness.deliver(
+      buildMail({ from: 'reopen@firma.example', subject: `Re: [#${number}] Docking station dead`, body: 'It stopped working again today.' }),
+    );
+    const raw = await harness.processed(again);
+    expect(raw.result?.reason).toMatch(/reopened/);
+    const reopened = await TicketModel.findOne({ number }).lean();
+    expect(reopened?.status).toBe('new');
+    expect(reopened?.planVersion).toBe(resolved!.planVersion + 1);
+
+    const post = await harness.slack.waitForCall(
+      'chat.postMessage',
+      (call) => call.params.channel === L2_CHANNEL && String(call.params.text).includes(`[#${number}]`),
+      15_000,
+    );
+    expect(post).toBeDefined();
+  });
 });
 

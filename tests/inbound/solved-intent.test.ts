@@ -37,6 +37,10 @@ describe('saysSolved', () => {
 
   describe('when the requester says it still fails', () => {
     it.each([
+      'It stopped working again today.',
+      'The dock broke down again.',
+      'Przestało działać po restarcie, wcześniej już działało.',
+      'Drukarka przestala znowu dzialac.',
       'Nadal nie działa.',
       'nadal nie dziala',
       'Wciąż pojawia się ten sam błąd.',
