@@ -124,7 +124,8 @@ async function escalateLocked(found: Ticket, job: EscalationJob, deps: Escalatio
 
   const lineConfig = deps.config.policy.lines[job.line];
   const problem = await firstProblemText(ticket);
-  const nextLineDue = job.line === 'L2' ? new Date(now.getTime() + deps.config.policy.escalation.toL3After) : null;
+  // A retried job keeps the L3 due time its first run stored.
+  const nextLineDue = job.line === 'L2' ? (found.due?.l3At ?? new Date(now.getTime() + deps.config.policy.escalation.toL3After)) : null;
   if (lineConfig.email.length > 0) {
     await mailLineGroup(deps, ticket, job.line, lineConfig.email, problem, nextLineDue);
   }

@@ -13,7 +13,7 @@ import { withoutNul } from '../store/storable.js';
 import { sendFirstLineReply, type FirstLineAnswerer } from './first-line-reply.js';
 import type { IntakeResult } from './intake-result.js';
 import { findThreadTicket, type ThreadMatch } from './threading.js';
-import { addParticipants, appendEvent, findOrCreateTicket, findTicketById, transitionStatus } from './ticket-repository.js';
+import { addParticipants, appendEvent, findOrCreateTicket, findTicketById, transitionStatus, withTicket } from './ticket-repository.js';
 
 /** A second delivery of a message whose first delivery has not finished; the job is retried. */
 export class DeliveryInProgressError extends Error {
@@ -282,9 +282,9 @@ async function replanAfterReopen(ticket: Ticket, deps: IntakeDependencies): Prom
   const now = new Date();
   const { escalation } = deps.config.policy;
   if (ticket.line === 'L1') {
-    await planEscalation(deps.queues, ticket, 'L2', new Date(now.getTime() + escalation.toL2After), now);
+    await withTicket(deps.queues, ticket._id, (current) => planEscalation(deps.queues, current, 'L2', new Date(now.getTime() + escalation.toL2After), now));
   } else if (ticket.line === 'L2') {
-    await planEscalation(deps.queues, ticket, 'L3', new Date(now.getTime() + escalation.toL3After), now);
+    await withTicket(deps.queues, ticket._id, (current) => planEscalation(deps.queues, current, 'L3', new Date(now.getTime() + escalation.toL3After), now));
   }
 }
 
@@ -338,7 +338,7 @@ async function handleNewTicket(raw: RawMessage, mail: ParsedMail, deps: IntakeDe
 
   const createdAt = (ticket as { createdAt?: Date }).createdAt ?? new Date();
   const l2Due = new Date(createdAt.getTime() + config.policy.escalation.toL2After);
-  await planEscalation(deps.queues, ticket, 'L2', l2Due);
+  await withTicket(deps.queues, ticket._id, (current) => planEscalation(deps.queues, current, 'L2', l2Due));
   return finish(raw, result);
 }
 
