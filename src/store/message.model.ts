@@ -1,6 +1,6 @@
 import mongoose, { type InferSchemaType } from 'mongoose';
 
-/** What became of an inbound message; every inbound message ends with exactly one. */
+/** Outcomes of an inbound message; every inbound message ends with exactly one. */
 export const INBOUND_OUTCOMES = ['ticket_created', 'attached', 'automatic', 'quarantined', 'dropped'] as const;
 export type InboundOutcome = (typeof INBOUND_OUTCOMES)[number];
 
@@ -34,7 +34,7 @@ const messageSchema = new mongoose.Schema(
     automatic: { type: Boolean, default: false },
     automaticReason: { type: String, default: null },
     outcome: { type: String, enum: INBOUND_OUTCOMES, default: null },
-    /** Where the inbound message came from, e.g. imap:INBOX:1712:42. */
+    /** Source of the inbound message, e.g. imap:INBOX:1712:42. */
     sourceKey: { type: String, default: null },
     kind: { type: String, enum: OUTBOUND_KINDS, default: null },
     status: { type: String, enum: OUTBOUND_STATUSES, default: null },

@@ -261,7 +261,7 @@ async function handleReply(
     }
   } else if (ticket.status === 'resolved' || ticket.status === 'closed') {
     // NOTE: a crash between this transition and the re-plan leaves the ticket without a
-    // next escalation timer; the retry sees it already reopened and does not plan again.
+    // next escalation timer; the retry finds it already reopened and does not plan again.
     const reopened = await transitionStatus(deps.queues, ticket._id, {
       from: ['resolved', 'closed'],
       to: ticket.line === 'L1' ? 'new' : 'escalated',
