@@ -4,7 +4,7 @@ import { escalateTicket } from '../src/escalation/escalate-ticket.js';
 import { restorePlannedEscalations } from '../src/escalation/plan-escalation.js';
 import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type EscalationJob } from '../src/queues/queues.js';
 import type { Runtime } from '../src/runtime/runtime.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { queueWorkerHandle, type WorkerHandle } from './worker-handle.js';
 
 const CONCURRENCY = 2;
 
@@ -32,12 +32,5 @@ export async function startEscalationWorker(runtime: Runtime): Promise<WorkerHan
   worker.on('error', throttledErrorLog(`${QUEUE_NAMES.escalation} worker`));
   const restored = await restorePlannedEscalations(runtime.queues);
   log.info({ restored }, 'escalation worker started');
-  return {
-    name: 'escalation',
-    async close() {
-      await worker.close();
-      await connection.quit().catch(() => connection.disconnect());
-      log.info('escalation worker stopped');
-    },
-  };
+  return queueWorkerHandle('escalation', worker, connection, log);
 }

@@ -6,7 +6,7 @@ import type { Runtime } from '../src/runtime/runtime.js';
 import { RawMessageModel } from '../src/store/raw-message.model.js';
 import { processInboundMail, quarantineAfterFailure } from '../src/tickets/email-intake.js';
 import type { FirstLineAnswerer } from '../src/tickets/first-line-reply.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { queueWorkerHandle, type WorkerHandle } from './worker-handle.js';
 
 /** Messages processed at once by one process; parsing is CPU-bound, store calls are not. */
 const CONCURRENCY = 4;
@@ -69,12 +69,5 @@ export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLi
   worker.on('error', throttledErrorLog(`${QUEUE_NAMES.inboundMail} worker`));
   const requeued = await requeuePendingMail(runtime);
   log.info({ requeued }, 'inbound mail worker started');
-  return {
-    name: 'inbound-mail',
-    async close() {
-      await worker.close();
-      await connection.quit().catch(() => connection.disconnect());
-      log.info('inbound mail worker stopped');
-    },
-  };
+  return queueWorkerHandle('inbound-mail', worker, connection, log);
 }

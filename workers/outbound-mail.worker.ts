@@ -6,7 +6,7 @@ import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type OutboundMai
 import type { Runtime } from '../src/runtime/runtime.js';
 import { MessageModel } from '../src/store/message.model.js';
 import { appendEvent } from '../src/tickets/ticket-repository.js';
-import type { WorkerHandle } from './worker-handle.js';
+import { queueWorkerHandle, type WorkerHandle } from './worker-handle.js';
 
 const CONCURRENCY = 4;
 
@@ -43,14 +43,7 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
   worker.on('error', throttledErrorLog(`${QUEUE_NAMES.outboundMail} worker`));
   const requeued = await requeuePendingOutbound(runtime);
   log.info({ requeued }, 'outbound mail worker started');
-  return {
-    name: 'outbound-mail',
-    async close() {
-      await worker.close();
-      await connection.quit().catch(() => connection.disconnect());
-      log.info('outbound mail worker stopped');
-    },
-  };
+  return queueWorkerHandle('outbound-mail', worker, connection, log);
 }
 
 /**

@@ -4,7 +4,7 @@ import { openRuntime } from '../runtime/runtime.js';
 import { createKbAnswerer } from '../triage/kb-answerer.js';
 import { startWorkers, stopWorkers, WORKER_NAMES, workersFor, type WorkerName } from './run-workers.js';
 
-/** Longest wait for workers to finish their jobs after SIGTERM or SIGINT. */
+/** Maximum wait for workers to finish their jobs after SIGTERM or SIGINT. */
 const SHUTDOWN_TIMEOUT_MS = 30_000;
 
 function requirementsFor(names: readonly WorkerName[]): Requirement[] {

@@ -25,7 +25,7 @@ export class ConfigError extends Error {
   }
 }
 
-/** What a process needs beyond the store and Redis, checked only when that part runs. */
+/** Server a process needs beyond the store and Redis, checked only when that part runs. */
 export type Requirement = 'imap' | 'smtp' | 'slack';
 
 function describeIssues(issues: z.core.$ZodIssue[], fixFor: (key: string) => string | undefined, label: string): string[] {

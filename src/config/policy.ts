@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { parseDuration } from './duration.js';
 
 /**
- * The policy file (YAML or JSON) holds what a service-desk lead tunes: KB folders,
+ * The policy file (YAML or JSON) contains what a service-desk lead tunes: KB folders,
  * the escalation ladder and where each support line lives. Everything has a
  * default, so Linia runs without one.
  */
@@ -61,7 +61,7 @@ export const policySchema = z
       .default({ perSenderWindow: 3_600_000 }),
     language: z
       .object({
-        /** Language of replies when a message's language cannot be told. */
+        /** Language of replies when a message's language cannot be detected. */
         default: z.enum(['pl', 'en']).default('en'),
       })
       .strict()

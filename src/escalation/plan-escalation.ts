@@ -5,7 +5,7 @@ import { TicketModel } from '../store/ticket.model.js';
 
 /**
  * Records the due time of the next line on the ticket and queues a delayed job for
- * it. The deadline lives in the store; the job only wakes the handler, which
+ * it. The deadline is stored on the ticket. The job only wakes the handler, which
  * re-reads the ticket, so a job of an older plan version does nothing.
  * Callers hold the ticket's lock (`withTicket`), because on FerretDB the due-time
  * write could otherwise overwrite a concurrent change of the ticket.

@@ -1,8 +1,9 @@
 import pino, { type DestinationStream, type Logger } from 'pino';
 
 /**
- * Paths whose values never reach a log line. Message bodies and credentials are
- * marked here once, so a call site cannot leak them by logging a whole object.
+ * Paths whose values pino replaces with `[redacted]`. Message bodies and credentials
+ * are listed here once, so logging a whole object does not leak them; a secret under
+ * another key name is not covered.
  */
 const REDACTED_PATHS = [
   'password',

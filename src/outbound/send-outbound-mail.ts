@@ -20,7 +20,7 @@ const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
   escalation: null,
 };
 
-/** Kinds written by the bot itself; they carry RFC 3834 headers so other robots do not answer them. */
+/** Kinds written by the bot itself. They carry RFC 3834 headers, so other robots do not reply to them. */
 const AUTOMATIC_KINDS: ReadonlySet<OutboundKind> = new Set(['kb_answer', 'acknowledgement', 'escalation']);
 
 /** SMTP reply codes 5xx are permanent: retrying cannot deliver the message. */

@@ -3,7 +3,7 @@ import mongoose, { type InferSchemaType } from 'mongoose';
 /** A message Linia could not turn into a ticket event, kept with the reason. */
 const quarantineSchema = new mongoose.Schema(
   {
-    /** Where the message came from, e.g. imap:INBOX:1712:42; unique. */
+    /** Unique source of the message, e.g. imap:INBOX:1712:42. */
     sourceKey: { type: String, required: true, unique: true },
     rawMessageId: { type: mongoose.Schema.Types.ObjectId, default: null },
     messageKey: { type: String, default: null },

@@ -16,7 +16,7 @@ const rawMessageSchema = new mongoose.Schema(
     /** The header block, kept even for oversized messages. */
     headerText: { type: String, default: '' },
     status: { type: String, enum: ['pending', 'done'], required: true, default: 'pending' },
-    /** What intake made of the message, for `linia demo` and for operators. */
+    /** Intake result of the message, for `linia demo` and for operators. */
     result: {
       action: { type: String, default: null },
       ticketNumber: { type: Number, default: null },

@@ -13,7 +13,15 @@ import { withoutNul } from '../store/storable.js';
 import { sendFirstLineReply, type FirstLineAnswerer } from './first-line-reply.js';
 import type { IntakeResult } from './intake-result.js';
 import { findThreadTicket, type ThreadMatch } from './threading.js';
-import { addParticipants, appendEvent, findOrCreateTicket, findTicketById, transitionStatus, withTicket } from './ticket-repository.js';
+import {
+  addParticipants,
+  appendEvent,
+  findOrCreateTicket,
+  findTicketById,
+  hasEvent,
+  transitionStatus,
+  withTicket,
+} from './ticket-repository.js';
 
 /** A second delivery of a message whose first delivery has not finished; the job is retried. */
 export class DeliveryInProgressError extends Error {
@@ -259,9 +267,15 @@ async function handleReply(
     if (back) {
       reason += '; knowledge-base answer did not solve it, back to the first line';
     }
+  } else if (await hasEvent(ticket._id, `reopened:${mail.messageKey}`)) {
+    // A retry after a crash between the reopen and its re-plan: plan again, because
+    // the job id carries the plan version and so the first run's job is not doubled.
+    const current = await findTicketById(ticket._id);
+    if (current) {
+      await replanAfterReopen(current, deps);
+    }
+    reason += '; ticket reopened';
   } else if (ticket.status === 'resolved' || ticket.status === 'closed') {
-    // NOTE: a crash between this transition and the re-plan leaves the ticket without a
-    // next escalation timer; the retry finds it already reopened and does not plan again.
     const reopened = await transitionStatus(deps.queues, ticket._id, {
       from: ['resolved', 'closed'],
       to: ticket.line === 'L1' ? 'new' : 'escalated',

@@ -1,4 +1,4 @@
-/** What became of one inbound message, as `linia demo` reports it. */
+/** Outcomes of one inbound message, as `linia demo` reports them. */
 export const INTAKE_ACTIONS = ['auto-replied', 'acknowledged', 'attached', 'automatic', 'quarantined'] as const;
 export type IntakeAction = (typeof INTAKE_ACTIONS)[number];
 

@@ -33,10 +33,10 @@ async function highestTicketNumber(): Promise<number> {
 }
 
 /**
- * Returns the ticket opened by `originKey`, creating it when there is none. The
- * number is the highest one plus one, taken by an insert that the unique index on
- * `number` lets only one writer win; a loser tries the next number. A retry after
- * a crash finds the ticket created the first time, because `originKey` is unique.
+ * Returns the ticket opened by `originKey`, creating it when there is none.
+ * The number is the highest one plus one. The unique index on `number` lets only
+ * one concurrent insert win it, and a loser tries the next number. A retry after a
+ * crash finds the ticket created the first time, because `originKey` is unique.
  */
 export async function findOrCreateTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
   for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
@@ -75,6 +75,11 @@ export async function appendEvent(ticket: { _id: Types.ObjectId; number: number 
     }
     throw error;
   }
+}
+
+/** Returns true when the ticket's timeline has an event with this key. */
+export async function hasEvent(ticketId: Types.ObjectId, key: string): Promise<boolean> {
+  return (await TicketEventModel.exists({ ticketId, key })) !== null;
 }
 
 /** Returns a ticket's timeline, oldest first. */

@@ -1,6 +1,11 @@
 import { simpleParser } from 'mailparser';
 import { EscalationModel } from '../../src/store/escalation.model.js';
+import { getLogger } from '../../src/logging/logger.js';
+import { escalationJobId } from '../../src/queues/job-ids.js';
 import { deleteQueueKeys } from '../../src/queues/queues.js';
+import { RawMessageModel } from '../../src/store/raw-message.model.js';
+import { processInboundMail } from '../../src/tickets/email-intake.js';
+import { createKbAnswerer } from '../../src/triage/kb-answerer.js';
 import { TicketModel } from '../../src/store/ticket.model.js';
 import { TicketEventModel } from '../../src/store/ticket-event.model.js';
 import { buildMail } from '../support/mail-builder.js';
@@ -129,6 +134,19 @@ describe('escalation ladder', () => {
     const reopened = await TicketModel.findOne({ number }).lean();
     expect(reopened?.status).toBe('new');
     expect(reopened?.planVersion).toBe(resolved!.planVersion + 1);
+
+    // The same mail again, as after a crash between the reopen and its re-plan: the timer comes back.
+    const jobId = escalationJobId(reopened!._id.toHexString(), 'L2', reopened!.planVersion);
+    await harness.runtime.queues.escalation.remove(jobId);
+    await RawMessageModel.updateOne({ _id: raw._id }, { $set: { status: 'pending', 'result.action': null } });
+    const retried = await processInboundMail(raw._id.toHexString(), {
+      config: harness.config,
+      queues: harness.runtime.queues,
+      answerer: createKbAnswerer(harness.config),
+      log: getLogger('test'),
+    });
+    expect(retried.reason).toMatch(/reopened/);
+    expect(await harness.runtime.queues.escalation.getJob(jobId)).toBeDefined();
 
     const post = await harness.slack.waitForCall(
       'chat.postMessage',

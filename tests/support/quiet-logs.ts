@@ -1,4 +1,4 @@
-// Tests log nothing unless LINIA_TEST_LOG_LEVEL asks for it (e.g. LINIA_TEST_LOG_LEVEL=info npx jest tests/e2e).
+// Tests log nothing unless LINIA_TEST_LOG_LEVEL sets a level (e.g. LINIA_TEST_LOG_LEVEL=info npx jest tests/e2e).
 import { createLogger, setRootLogger } from '../../src/logging/logger.js';
 
 setRootLogger(createLogger(process.env.LINIA_TEST_LOG_LEVEL ?? 'silent'));

@@ -45,7 +45,8 @@ export interface WatcherHealth {
  * Watches one IMAP mailbox: on connect it catches up from the stored UID
  * checkpoint, then follows IDLE notifications and a periodic poll. Each message is
  * stored and queued before the checkpoint passes it, and it is never flagged,
- * moved or deleted, so nothing is lost when the process dies at any point.
+ * moved or deleted. A crash between these steps makes the next run fetch the
+ * message again, and the store's unique keys drop the repeat.
  */
 export class ImapWatcher {
   private client: ImapFlow | null = null;
