@@ -2,16 +2,56 @@ import { loadProcessConfig, message, type CliLanguage, type Requirement } from '
 import { getLogger } from '../logging/logger.js';
 import { openRuntime } from '../runtime/runtime.js';
 import { createKbAnswerer } from '../triage/kb-answerer.js';
+import { collectProcessMetrics } from '../metrics/registry.js';
+import { observeQueues } from '../metrics/queue-metrics.js';
+import { startOpsServer, type OpsServer } from '../ops/ops-server.js';
+import { redisCheck, slackCheck, storeCheck, type ReadinessCheck } from '../ops/readiness.js';
+import type { Runtime } from '../runtime/runtime.js';
+import type { WorkerHandle } from '../../workers/worker-handle.js';
 import { startWorkers, stopWorkers, WORKER_NAMES, workersFor, type WorkerName } from './run-workers.js';
 
-/** Maximum wait for workers to finish their jobs after SIGTERM or SIGINT. */
-const SHUTDOWN_TIMEOUT_MS = 30_000;
+/** Port of the operations endpoints for `linia start` when LINIA_OPS_PORT is unset. */
+export const DEFAULT_OPS_PORT = 9464;
 
 function requirementsFor(names: readonly WorkerName[]): Requirement[] {
   const requirements: Requirement[] = [];
   if (names.includes('imap-watcher')) requirements.push('imap');
   if (names.includes('outbound-mail')) requirements.push('smtp');
   return requirements;
+}
+
+function readinessChecks(runtime: Runtime, handles: WorkerHandle[], isStopping: () => boolean): ReadinessCheck[] {
+  const checks: ReadinessCheck[] = [
+    { name: 'process', run: async () => (isStopping() ? { ok: false, detail: 'shutting down' } : { ok: true }) },
+    storeCheck(),
+    redisCheck(runtime.queues.connection),
+  ];
+  if (runtime.slack) {
+    checks.push(slackCheck(runtime.slack));
+  }
+  for (const handle of handles) {
+    const ready = handle.ready?.bind(handle);
+    if (ready) {
+      checks.push({ name: handle.name, run: async () => ready() });
+    }
+  }
+  return checks;
+}
+
+async function startOps(runtime: Runtime, handles: WorkerHandle[], port: number, isStopping: () => boolean): Promise<OpsServer> {
+  const { env } = runtime.config;
+  const queues = [runtime.queues.inboundMail, runtime.queues.outboundMail, runtime.queues.escalation];
+  collectProcessMetrics();
+  observeQueues(queues);
+  return startOpsServer({
+    host: env.LINIA_OPS_HOST,
+    port,
+    checks: readinessChecks(runtime, handles, isStopping),
+    dashboard:
+      env.LINIA_DASHBOARD_USER && env.LINIA_DASHBOARD_PASSWORD
+        ? { user: env.LINIA_DASHBOARD_USER, password: env.LINIA_DASHBOARD_PASSWORD, queues }
+        : undefined,
+  });
 }
 
 async function run(names: WorkerName[] | null, language: CliLanguage): Promise<void> {
@@ -21,10 +61,14 @@ async function run(names: WorkerName[] | null, language: CliLanguage): Promise<v
   const log = getLogger('cli');
   const runtime = await openRuntime(config);
   const handles = await startWorkers(runtime, selected, createKbAnswerer(config));
-  log.info({ workers: selected }, 'Linia started');
-  process.stderr.write(`${message('started', language)}\n`);
-
   let stopping = false;
+  // `linia start` always serves the operations endpoints; a single `linia worker` only when a port is set.
+  const opsPort = config.env.LINIA_OPS_PORT ?? (names === null ? DEFAULT_OPS_PORT : null);
+  const ops = opsPort === null ? null : await startOps(runtime, handles, opsPort, () => stopping);
+  log.info({ workers: selected, opsPort: ops?.port ?? null }, 'Linia started');
+  process.stderr.write(`${message('started', language)}\n`);
+  const shutdownTimeoutMs = config.env.LINIA_SHUTDOWN_TIMEOUT_MS;
+
   const shutdown = (signal: string): void => {
     if (stopping) {
       return;
@@ -33,12 +77,13 @@ async function run(names: WorkerName[] | null, language: CliLanguage): Promise<v
     process.stderr.write(`${message('stopping', language)}\n`);
     log.info({ signal }, 'shutting down');
     const timer = setTimeout(() => {
-      log.error({ timeoutMs: SHUTDOWN_TIMEOUT_MS }, 'shutdown timed out; exiting');
+      log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown timed out; exiting');
       process.exit(1);
-    }, SHUTDOWN_TIMEOUT_MS);
+    }, shutdownTimeoutMs);
     timer.unref();
     void stopWorkers(handles)
       .then(() => runtime.close())
+      .then(() => ops?.close())
       .then(() => log.info('Linia stopped'))
       .catch((error: unknown) => {
         log.error({ err: error }, 'error during shutdown');

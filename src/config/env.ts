@@ -48,6 +48,17 @@ export const envSchema = z.object({
 
   SLACK_BOT_TOKEN: z.string().regex(/^xox[a-z]-/, 'must be a bot token starting with xoxb-').optional(),
   SLACK_API_URL: z.url().optional(),
+  SLACK_MODE: z.enum(['http', 'socket']).default('http'),
+  SLACK_SIGNING_SECRET: z.string().regex(/^[0-9a-f]{16,}$/i, 'must be the hexadecimal signing secret of the Slack app').optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_HOST: z.string().min(1).default('127.0.0.1'),
+  SLACK_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  SLACK_HELP_CHANNELS: z
+    .string()
+    .regex(/^[CG][A-Z0-9]{2,}(\s*,\s*[CG][A-Z0-9]{2,})*$/, 'must be Slack channel ids separated by commas, e.g. C0123ABCD,C0456EFGH')
+    .optional(),
+  SLACK_SLASH_COMMAND: z.string().regex(/^\/[a-z0-9_-]{1,31}$/, 'must be a slash command such as /linia').default('/linia'),
+  SLACK_AGENT_USERGROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123ABCD').optional(),
 
   LINIA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(26_214_400),
   LINIA_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
@@ -56,6 +67,12 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9-]*$/, 'may contain letters, digits and - only')
     .default(''),
   LINIA_IMAP_POLL_SECONDS: z.coerce.number().int().min(1).default(60),
+
+  LINIA_OPS_HOST: z.string().min(1).default('127.0.0.1'),
+  LINIA_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  LINIA_DASHBOARD_USER: z.string().min(1).optional(),
+  LINIA_DASHBOARD_PASSWORD: z.string().min(12, 'must be at least 12 characters').optional(),
+  LINIA_SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(1000).default(30_000),
 });
 
 export type EnvConfig = z.infer<typeof envSchema>;
@@ -77,10 +94,23 @@ export const envFixes: Record<string, string> = {
   MESSAGE_ID_DOMAIN: 'set it to the domain used in Message-IDs, e.g. support.example.com',
   SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from the Slack app settings',
   SLACK_API_URL: 'leave it unset for Slack itself; set a full URL only for a local test server',
+  SLACK_MODE: 'use http (Events API over a public HTTPS URL) or socket (Socket Mode, no public URL)',
+  SLACK_SIGNING_SECRET: 'copy the Signing Secret from Basic Information in the Slack app settings; required with SLACK_MODE=http',
+  SLACK_APP_TOKEN: 'create an app-level token with the connections:write scope (xapp-…) under Basic Information; required with SLACK_MODE=socket',
+  SLACK_HOST: 'set the address the Slack HTTP endpoint listens on, e.g. 127.0.0.1 behind a reverse proxy (0.0.0.0 inside a container)',
+  SLACK_PORT: 'set the port of the Slack HTTP endpoint, e.g. 3000 (0 picks a free one)',
+  SLACK_HELP_CHANNELS: 'list the ids of the channels where mentioning the bot opens a ticket, separated by commas, or leave it unset',
+  SLACK_SLASH_COMMAND: 'use the command set in the Slack app, e.g. /linia',
+  SLACK_AGENT_USERGROUP: 'set the id of the agents\' user group (S…) or leave it unset to trust the members of the line channels only',
   LINIA_MAX_MESSAGE_BYTES: 'set a size in bytes, at least 1024',
   LINIA_PARSE_TIMEOUT_MS: 'set a time in milliseconds, at least 100',
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',
   LINIA_IMAP_POLL_SECONDS: 'set a whole number of seconds, at least 1',
+  LINIA_OPS_HOST: 'set the address the health and metrics endpoints listen on, e.g. 127.0.0.1 (0.0.0.0 inside a container)',
+  LINIA_OPS_PORT: 'set a port for /healthz, /readyz and /metrics, e.g. 9464 (0 picks a free one)',
+  LINIA_DASHBOARD_USER: 'set it together with LINIA_DASHBOARD_PASSWORD to turn the queue dashboard on, or leave both unset',
+  LINIA_DASHBOARD_PASSWORD: 'set a password of at least 12 characters together with LINIA_DASHBOARD_USER, or leave both unset',
+  LINIA_SHUTDOWN_TIMEOUT_MS: 'set a time in milliseconds, at least 1000',
 };
 
 /** Picks the variables of the schema out of an environment, dropping empty strings. */

@@ -82,6 +82,10 @@ function checkRequirements(env: EnvConfig, requirements: Requirement[], problems
   if (requirements.includes('slack') && !env.SLACK_BOT_TOKEN) {
     missing('SLACK_BOT_TOKEN');
   }
+  if (Boolean(env.LINIA_DASHBOARD_USER) !== Boolean(env.LINIA_DASHBOARD_PASSWORD)) {
+    const absent = env.LINIA_DASHBOARD_USER ? 'LINIA_DASHBOARD_PASSWORD' : 'LINIA_DASHBOARD_USER';
+    missing(absent);
+  }
 }
 
 /**

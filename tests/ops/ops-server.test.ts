@@ -1,0 +1,118 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:net';
+import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
+import { connectStore, disconnectStore } from '../../src/store/connection';
+import { observeQueues } from '../../src/metrics/queue-metrics';
+import { startOpsServer, type OpsServer } from '../../src/ops/ops-server';
+import { redisCheck, storeCheck } from '../../src/ops/readiness';
+import { testServers, uniqueName } from '../support/servers';
+
+jest.setTimeout(30_000);
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });
+}
+
+/** A Redis server of this test alone, so stopping it disturbs no one else. */
+async function startOwnRedis(): Promise<{ url: string; process: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: 'ignore',
+  });
+  const url = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => 100 });
+  for (let attempt = 0; attempt < 50; attempt++) {
+    try {
+      await probe.connect();
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+  }
+  probe.disconnect();
+  return { url, process: child };
+}
+
+async function get(server: OpsServer, path: string, headers: Record<string, string> = {}): Promise<{ status: number; body: string }> {
+  const response = await fetch(`http://127.0.0.1:${server.port}${path}`, { headers });
+  return { status: response.status, body: await response.text() };
+}
+
+describe('operations endpoints', () => {
+  const servers = testServers();
+  let redis: { url: string; process: ChildProcess };
+  let connection: Redis;
+  let queue: Queue;
+  let ops: OpsServer;
+
+  beforeAll(async () => {
+    await connectStore(`${servers.mongoBaseUri}/${uniqueName('ops')}`);
+    redis = await startOwnRedis();
+    connection = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 200 });
+    connection.on('error', () => undefined);
+    queue = new Queue('inbound-mail', { connection, prefix: uniqueName('ops') });
+    await queue.add('one', { rawMessageId: 'x', sourceKey: 'y' });
+    observeQueues([queue]);
+    ops = await startOpsServer({
+      host: '127.0.0.1',
+      port: 0,
+      checks: [storeCheck(), redisCheck(connection)],
+      dashboard: { user: 'admin', password: 'correct-horse-battery', queues: [queue] },
+    });
+  });
+
+  afterAll(async () => {
+    await ops.close();
+    await queue.close().catch(() => undefined);
+    connection.disconnect();
+    redis.process.kill('SIGKILL');
+    await disconnectStore();
+  });
+
+  it('answers /healthz while the process runs', async () => {
+    const response = await get(ops, '/healthz');
+    expect(response.status).toBe(200);
+    expect(JSON.parse(response.body)).toEqual({ status: 'ok' });
+  });
+
+  it('serves queue depth and ticket counts in Prometheus format', async () => {
+    const response = await get(ops, '/metrics');
+    expect(response.status).toBe(200);
+    expect(response.body).toMatch(/linia_queue_jobs\{queue="inbound-mail",state="waiting",app="linia"\} 1/);
+    expect(response.body).toMatch(/linia_queue_oldest_waiting_seconds\{queue="inbound-mail",app="linia"\} \d/);
+    expect(response.body).toContain('# TYPE linia_tickets gauge');
+  });
+
+  it('keeps the queue dashboard behind basic auth', async () => {
+    expect((await get(ops, '/admin/queues')).status).toBe(401);
+    const wrong = Buffer.from('admin:wrong-password-here').toString('base64');
+    expect((await get(ops, '/admin/queues', { authorization: `Basic ${wrong}` })).status).toBe(401);
+    const right = Buffer.from('admin:correct-horse-battery').toString('base64');
+    const page = await get(ops, '/admin/queues', { authorization: `Basic ${right}` });
+    expect(page.status).toBe(200);
+    expect(page.body).toContain('<html');
+  });
+
+  it('is ready with the store and Redis up, and unready once Redis stops', async () => {
+    const ready = await get(ops, '/readyz');
+    expect(ready.status).toBe(200);
+    expect(JSON.parse(ready.body)).toMatchObject({ status: 'ready', checks: { store: { ok: true }, redis: { ok: true } } });
+
+    redis.process.kill('SIGKILL');
+    await new Promise((resolve) => redis.process.once('exit', resolve));
+    let unready = await get(ops, '/readyz');
+    for (let attempt = 0; attempt < 20 && unready.status === 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      unready = await get(ops, '/readyz');
+    }
+    expect(unready.status).toBe(503);
+    expect(JSON.parse(unready.body)).toMatchObject({ status: 'unready', checks: { store: { ok: true }, redis: { ok: false } } });
+  });
+});
