@@ -3,6 +3,16 @@ import { getLogger } from '../logging/logger.js';
 
 const log = getLogger('store');
 
+let generation = 0;
+
+/**
+ * Returns a number that changes whenever the store is connected or emptied, so
+ * caches of store contents (such as the highest ticket number) know to reload.
+ */
+export function storeGeneration(): string {
+  return `${generation}:${mongoose.connection.name}`;
+}
+
 /** How long to wait for the server before giving up, so a missing store fails fast and clearly. */
 const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 /** Maximum wait for one reply of the server, so a stalled query fails and its job is retried instead of hanging. */
@@ -21,6 +31,7 @@ export async function connectStore(uri: string): Promise<typeof mongoose> {
     autoIndex: false,
   });
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  generation += 1;
   log.info({ database: mongoose.connection.name }, 'store connected');
   return mongoose;
 }
@@ -38,5 +49,6 @@ export function isDuplicateKeyError(error: unknown): boolean {
 /** Drops the connected database and recreates every index; for the demo and tests only. */
 export async function resetStore(): Promise<void> {
   await mongoose.connection.dropDatabase();
+  generation += 1;
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
 }

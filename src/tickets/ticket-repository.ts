@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { isDuplicateKeyError } from '../store/connection.js';
+import { isDuplicateKeyError, storeGeneration } from '../store/connection.js';
 import { TicketEventModel, type TicketEventRecord } from '../store/ticket-event.model.js';
 import { TicketModel, type Ticket, type TicketEventType, type TicketStatus } from '../store/ticket.model.js';
 import { withLock, type LockOwner } from './redis-lock.js';
@@ -33,10 +33,20 @@ async function highestTicketNumber(): Promise<number> {
 }
 
 /**
+ * Highest ticket number this process has seen. Sorting all tickets for every new
+ * one costs time in proportion to the number of tickets on FerretDB, so the sort
+ * runs only at the first ticket of a process and after another process took the
+ * number this one tried.
+ */
+let lastKnownNumber: number | null = null;
+let lastKnownGeneration = '';
+
+/**
  * Returns the ticket opened by `originKey`, creating it when there is none.
  * The number is the highest one plus one. The unique index on `number` lets only
- * one concurrent insert win it, and a loser tries the next number. A retry after a
- * crash finds the ticket created the first time, because `originKey` is unique.
+ * one concurrent insert win it, and a loser reads the highest number again and
+ * tries the next one. A retry after a crash finds the ticket created the first
+ * time, because `originKey` is unique.
  */
 export async function findOrCreateTicket(input: NewTicket): Promise<{ ticket: Ticket; created: boolean }> {
   for (let attempt = 0; attempt < MAX_NUMBER_ATTEMPTS; attempt++) {
@@ -44,7 +54,12 @@ export async function findOrCreateTicket(input: NewTicket): Promise<{ ticket: Ti
     if (existing) {
       return { ticket: existing, created: false };
     }
-    const number = (await highestTicketNumber()) + 1;
+    if (lastKnownNumber === null || lastKnownGeneration !== storeGeneration()) {
+      lastKnownGeneration = storeGeneration();
+      lastKnownNumber = await highestTicketNumber();
+    }
+    const number = lastKnownNumber + 1;
+    lastKnownNumber = number;
     try {
       const created = await TicketModel.create({
         number,
@@ -59,6 +74,7 @@ export async function findOrCreateTicket(input: NewTicket): Promise<{ ticket: Ti
       if (!isDuplicateKeyError(error)) {
         throw error;
       }
+      lastKnownNumber = Math.max(lastKnownNumber, await highestTicketNumber());
     }
   }
   throw new Error(`no free ticket number after ${MAX_NUMBER_ATTEMPTS} attempts for ${input.originKey}`);
