@@ -12,6 +12,11 @@
 #   stop    stops the FerretDB and Dovecot that this script started (by PID);
 #           the machine's PostgreSQL and Redis keep running
 #   status  prints each server and whether it responds
+#   imap-start, imap-stop
+#           start or stop only the Dovecot of this services dir (the fault
+#           suite runs its own on another port and restarts it)
+#   ferretdb-bin
+#           prints the path of the FerretDB binary, building it when needed
 #
 # Environment (all optional):
 #   LINIA_SERVICES_DIR   configs, state, logs, PID files and the env file
@@ -588,8 +593,14 @@ main() {
     start) start_all ;;
     stop) stop_all ;;
     status) status_all ;;
+    imap-start)
+      ensure_dovecot
+      line imap "$(imap_url)" "Dovecot; $DOVECOT_STATE"
+      ;;
+    imap-stop) stop_one imap "$(recorded_dovecot_dir)/run/master.pid" "$(recorded_dovecot_dir)/dovecot.conf" ;;
+    ferretdb-bin) ferretdb_binary ;;
     -h | --help | help) sed -n '2,/^set -euo/{/^set -euo/d;s/^# \{0,1\}//;p}' "${BASH_SOURCE[0]}" ;;
-    *) die "unknown command '$command': use start, stop or status" ;;
+    *) die "unknown command '$command': use start, stop, status, imap-start, imap-stop or ferretdb-bin" ;;
   esac
 }
 
