@@ -67,6 +67,8 @@ export const envSchema = z.object({
     .regex(/^[A-Za-z0-9-]*$/, 'may contain letters, digits and - only')
     .default(''),
   LINIA_IMAP_POLL_SECONDS: z.coerce.number().int().min(1).default(60),
+  LINIA_IMAP_WATCHDOG_SECONDS: z.coerce.number().int().min(1).default(30),
+  LINIA_IMAP_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
 
   LINIA_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   LINIA_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -106,6 +108,8 @@ export const envFixes: Record<string, string> = {
   LINIA_PARSE_TIMEOUT_MS: 'set a time in milliseconds, at least 100',
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',
   LINIA_IMAP_POLL_SECONDS: 'set a whole number of seconds, at least 1',
+  LINIA_IMAP_WATCHDOG_SECONDS: 'set a whole number of seconds between IMAP liveness checks, at least 1',
+  LINIA_IMAP_COMMAND_TIMEOUT_MS: 'set the time limit of one IMAP command in milliseconds, at least 100',
   LINIA_OPS_HOST: 'set the address the health and metrics endpoints listen on, e.g. 127.0.0.1 (0.0.0.0 inside a container)',
   LINIA_OPS_PORT: 'set a port for /healthz, /readyz and /metrics, e.g. 9464 (0 picks a free one)',
   LINIA_DASHBOARD_USER: 'set it together with LINIA_DASHBOARD_PASSWORD to turn the queue dashboard on, or leave both unset',
