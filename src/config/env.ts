@@ -62,6 +62,8 @@ export const envSchema = z.object({
 
   LINIA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(26_214_400),
   LINIA_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Folder for attachments of inbound mail; without it they are stored in GridFS in MongoDB. */
+  LINIA_ATTACHMENT_DIR: z.string().regex(/^\//, 'must be an absolute path').optional(),
   LINIA_TICKET_TAG_PREFIX: z
     .string()
     .regex(/^[A-Za-z0-9-]*$/, 'may contain letters, digits and - only')
@@ -106,6 +108,7 @@ export const envFixes: Record<string, string> = {
   SLACK_AGENT_USERGROUP: 'set the id of the agents\' user group (S…) or leave it unset to trust the members of the line channels only',
   LINIA_MAX_MESSAGE_BYTES: 'set a size in bytes, at least 1024',
   LINIA_PARSE_TIMEOUT_MS: 'set a time in milliseconds, at least 100',
+  LINIA_ATTACHMENT_DIR: 'set an absolute folder path such as /var/lib/linia/attachments, or leave it unset to store attachments in MongoDB (GridFS)',
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',
   LINIA_IMAP_POLL_SECONDS: 'set a whole number of seconds, at least 1',
   LINIA_IMAP_WATCHDOG_SECONDS: 'set a whole number of seconds between IMAP liveness checks, at least 1',

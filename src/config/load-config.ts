@@ -47,6 +47,40 @@ export function parseMailbox(text: string): { address: string; name: string } | 
   return bare ? { name: '', address: bare[1].toLowerCase() } : null;
 }
 
+/**
+ * True when two addresses reach the same mailbox: equal without case, or equal once
+ * a `+tag` sub-address is removed from the local part (support+l2@ reaches support@).
+ */
+export function sameMailbox(a: string, b: string): boolean {
+  const base = (address: string): string => address.trim().toLowerCase().replace(/\+[^@]*@/, '@');
+  return base(a) === base(b);
+}
+
+/**
+ * Lists every address the policy sends escalation or notification mail to: the
+ * strings under any key named `email`, at any depth (support lines, their
+ * categories and their leads), with the key path for the error message.
+ */
+export function notificationAddresses(value: unknown, keyPath = ''): { path: string; address: string }[] {
+  if (Array.isArray(value)) {
+    return value.flatMap((item, index) => notificationAddresses(item, `${keyPath}[${index}]`));
+  }
+  if (value === null || typeof value !== 'object') {
+    return [];
+  }
+  const found: { path: string; address: string }[] = [];
+  for (const [key, child] of Object.entries(value)) {
+    const childPath = keyPath === '' ? key : `${keyPath}.${key}`;
+    if (key === 'email') {
+      const addresses = Array.isArray(child) ? child : [child];
+      found.push(...addresses.filter((item): item is string => typeof item === 'string').map((address) => ({ path: childPath, address })));
+    } else {
+      found.push(...notificationAddresses(child, childPath));
+    }
+  }
+  return found;
+}
+
 function readPolicyFile(file: string, problems: string[]): unknown {
   let text: string;
   try {
@@ -123,14 +157,12 @@ export function loadConfig(source: NodeJS.ProcessEnv, requirements: Requirement[
   }
   checkRequirements(env, requirements, problems);
 
-  const watched = env.IMAP_USER?.toLowerCase();
-  for (const line of ['L2', 'L3'] as const) {
-    for (const address of policy.lines[line].email) {
-      if (address.toLowerCase() === watched || address.toLowerCase() === mailFrom?.address) {
-        problems.push(
-          `policy lines.${line}.email: ${address} is Linia's own mailbox, so escalations would come back as new tickets; use the agents' group address`,
-        );
-      }
+  const ownMailboxes = [env.IMAP_USER, mailFrom?.address].filter((value): value is string => Boolean(value));
+  for (const { path: keyPath, address } of notificationAddresses(policy)) {
+    if (ownMailboxes.some((own) => sameMailbox(address, own))) {
+      problems.push(
+        `policy ${keyPath}: ${address} is Linia's own mailbox, so escalations and notifications would come back as new tickets; use the agents' group address`,
+      );
     }
   }
 

@@ -24,7 +24,21 @@ export interface EscalationJob {
   ticketId: string;
   line: 'L2' | 'L3';
   planVersion: number;
+  /** Set when an agent escalated at once; such a move is no breach of the previous line. */
+  manual?: boolean;
 }
+
+/** Reminder before an SLA deadline, or the breach of the first-response target; queued on the escalation queue. */
+export interface SlaNoticeJob {
+  ticketId: string;
+  planVersion: number;
+  deadline: 'response' | 'L2' | 'L3';
+  /** Time before the deadline for a reminder; absent for a breach. */
+  offsetMs?: number;
+}
+
+/** Data of the escalation queue's jobs, told apart by job name (see src/sla/ladder-jobs.ts). */
+export type EscalationQueueJob = EscalationJob | SlaNoticeJob | Record<string, never>;
 
 /**
  * Completed jobs are kept, so BullMQ ignores a second `add` with the same job id.
@@ -70,7 +84,7 @@ export interface LiniaQueues {
   prefix: string;
   inboundMail: Queue<InboundMailJob>;
   outboundMail: Queue<OutboundMailJob>;
-  escalation: Queue<EscalationJob>;
+  escalation: Queue<EscalationQueueJob>;
   close(): Promise<void>;
 }
 
@@ -80,7 +94,7 @@ export function openQueues(redisUrl: string, prefix: string): LiniaQueues {
   const options = { connection, prefix, defaultJobOptions: DEFAULT_JOB_OPTIONS };
   const inboundMail = new Queue<InboundMailJob>(QUEUE_NAMES.inboundMail, options);
   const outboundMail = new Queue<OutboundMailJob>(QUEUE_NAMES.outboundMail, options);
-  const escalation = new Queue<EscalationJob>(QUEUE_NAMES.escalation, options);
+  const escalation = new Queue<EscalationQueueJob>(QUEUE_NAMES.escalation, options);
   for (const queue of [inboundMail, outboundMail, escalation]) {
     queue.on('error', throttledErrorLog(queue.name));
   }

@@ -21,6 +21,12 @@ const ticketEventSchema = new mongoose.Schema(
     status: { type: String, enum: TICKET_STATUSES },
     articleId: String,
     detail: String,
+    priority: String,
+    category: String,
+    /** Name of the triage rule that decided, for `ticket.triaged`. */
+    rule: String,
+    /** Agent who acted, for `ticket.claimed` and changes made by an agent. */
+    agent: String,
   },
   { collection: 'ticket_events', versionKey: false },
 );

@@ -19,6 +19,18 @@ export const TICKET_EVENT_TYPES = [
   'agent_reply.sent',
   'note.added',
   'status.changed',
+  'ticket.claimed',
+  'ticket.triaged',
+  'priority.changed',
+  'category.changed',
+  'sla.reminder_sent',
+  'sla.breached',
+  'kb.feedback',
+  'message.edited',
+  'message.deleted',
+  'agent_reply.failed',
+  'loop.detected',
+  'address.suppressed',
 ] as const;
 export type TicketEventType = (typeof TICKET_EVENT_TYPES)[number];
 
@@ -51,6 +63,47 @@ const ticketSchema = new mongoose.Schema(
       l2At: { type: Date, default: null },
       l3At: { type: Date, default: null },
     },
+    /** Outcome of triage: the rules that decided the priority and the category (null: the default applied). */
+    triage: {
+      rule: { type: String, default: null },
+      categoryRule: { type: String, default: null },
+    },
+    /**
+     * SLA clock state. Deadlines of the current plan are `sla.responseDueAt` and `due.*`;
+     * `plannedVersion` is the plan version they were computed for, so a repeated re-plan
+     * at the same version reuses them and queues the same job ids.
+     */
+    sla: {
+      schedule: { type: String, default: null },
+      responseDueAt: { type: Date, default: null },
+      firstResponseAt: { type: Date, default: null },
+      /** Set when the first-response breach was recorded, so the sweeper stops looking at the ticket. */
+      responseBreachedAt: { type: Date, default: null },
+      claimedAt: { type: Date, default: null },
+      claimedBy: { type: String, default: null },
+      pausedAt: { type: Date, default: null },
+      /** Business milliseconds the clock stood still since the ticket was opened. */
+      pausedMs: { type: Number, default: 0 },
+      /** When the ticket reached its current line, and `pausedMs` at that moment. */
+      lineStartedAt: { type: Date, default: null },
+      lineStartPausedMs: { type: Number, default: 0 },
+      plannedVersion: { type: Number, default: 0 },
+    },
+    /** Requester's Slack conversation of a Slack ticket: the DM or help channel and the thread's root ts. */
+    slack: {
+      channel: { type: String, default: null },
+      threadTs: { type: String, default: null },
+    },
+    /** Agent who claimed the ticket in Slack. */
+    assignee: {
+      slackUserId: { type: String, default: null },
+      name: { type: String, default: null },
+    },
+    /** Latest escalation post in an agent channel; agents reply in its thread. */
+    agentThread: {
+      channel: { type: String, default: null },
+      ts: { type: String, default: null },
+    },
     /** Bumped on every re-plan of the escalation timers; jobs of an older plan do nothing. */
     planVersion: { type: Number, required: true, default: 1 },
     resolvedAt: { type: Date, default: null },
@@ -60,6 +113,8 @@ const ticketSchema = new mongoose.Schema(
 
 ticketSchema.index({ status: 1, 'due.l2At': 1 });
 ticketSchema.index({ 'requester.address': 1 });
+ticketSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 });
+ticketSchema.index({ 'requester.slackUserId': 1, status: 1 });
 
 export const TicketModel = mongoose.model('Ticket', ticketSchema);
 export type Ticket = InferSchemaType<typeof ticketSchema> & { _id: mongoose.Types.ObjectId };
