@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 import type { AutomaticKind } from './automatic-mail.js';
 import type { DetectedLanguage, LanguageGuess } from './language.js';
 import type { MailAddress } from './mail-fields.js';
@@ -13,6 +15,37 @@ export interface ParseOptions {
   tagPrefix?: string;
   /** Linia's own Message-ID domains and mailbox addresses, to recognise its own mail coming back. */
   ownDomains?: string[];
+  /**
+   * Receives the content of each attachment while the message is parsed, so attachments
+   * are stored out of memory. Without it attachment content is only counted. It is not
+   * used for a message over `maxBytes`.
+   */
+  attachmentSink?: AttachmentSink;
+}
+
+/** Names one attachment for an attachment sink. */
+export interface AttachmentDescriptor {
+  messageKey: string;
+  /** Position of the attachment in the message, from 0. */
+  index: number;
+  filename: string | null;
+  contentType: string;
+}
+
+/** Outcome of storing one attachment in an attachment sink. */
+export interface StoredAttachment {
+  /** Location of the stored content (a file path or a GridFS id), or null when it was not stored. */
+  ref: string | null;
+  /** Reason the content was not stored, e.g. `over the attachment limit of 10485760 bytes`, or null when it was stored. */
+  skippedReason: string | null;
+}
+
+/** Storage for attachment content outside memory, such as a folder or GridFS. */
+export interface AttachmentSink {
+  /** Reads `content` to its end and stores it, or drains it when it may not be stored. */
+  store(attachment: AttachmentDescriptor, content: Readable): Promise<StoredAttachment>;
+  /** Deletes a stored attachment; used when the parse of its message fails. */
+  remove(ref: string): Promise<void>;
 }
 
 export interface MailAttachment {
@@ -20,6 +53,17 @@ export interface MailAttachment {
   contentType: string;
   /** Decoded size in bytes. */
   size: number;
+  /** Location where the attachment sink stored the content, or null when it was not stored. */
+  storageRef: string | null;
+  /** True for an Outlook TNEF container (winmail.dat), which is kept as a file and not unpacked. */
+  tnef: boolean;
+}
+
+/** The charset guessed for a Subject sent as raw 8-bit bytes without an encoded word. */
+export interface SubjectCharsetGuess {
+  charset: string;
+  /** The raw Subject value as Base64, kept because the decoding is a guess. */
+  rawBase64: string;
 }
 
 export interface ParsedMail {
@@ -55,6 +99,15 @@ export interface ParsedMail {
   attachments: MailAttachment[];
   /** Size of the raw message in bytes. */
   sizeBytes: number;
+  /**
+   * True when the raw message is larger than `maxBytes`. Headers and text are kept but no
+   * attachment is stored, and the requester should get one notice about the size.
+   */
+  exceedsSizeLimit: boolean;
+  /** Set when the Subject was raw 8-bit text in a guessed charset; null for a normal subject. */
+  subjectCharsetGuess: SubjectCharsetGuess | null;
+  /** Problems that did not stop the parse, for operators, e.g. a TNEF attachment that was not unpacked. */
+  warnings: string[];
 }
 
 export type ParseResult =

@@ -33,7 +33,7 @@ const ATTRIBUTION_END = /(?:wrote|napisal\(a\)|napisal|napisala|pisze):$/;
 const ATTRIBUTION_START = /^(?:(?:on|w dniu|dnia)\s|(?:[a-z]{2,4}\.?,\s*)?\d)/;
 
 const OUTLOOK_FROM = /^\*?(?:from|od)\s*:\*?\s*\S/;
-const OUTLOOK_DATE = /^\*?(?:sent|date|wyslano|data)\s*:/;
+const OUTLOOK_DATE = /^\*?(?:sent|date|wyslano|wyslane|data wyslania|data)\s*:/;
 const OUTLOOK_OTHER = /^\*?(?:to|cc|subject|do|dw|temat)\s*:/;
 
 /** A horizontal rule that Outlook puts above its header block. */
@@ -88,18 +88,51 @@ function isOutlookBlockAt(folded: readonly string[], index: number): boolean {
 /** The `-- ` signature delimiter, also without its trailing space, which many clients strip. */
 const SIGNATURE_DELIMITER = /^--[ \t]?$/;
 
-/** Returns the index of the first line that starts quoted history or the signature, or the line count when there is none. */
-function findHistoryStart(lines: readonly string[], folded: readonly string[]): number {
+interface HistoryStart {
+  /** Index of the first line of quoted history or the signature; the line count when there is none. */
+  index: number;
+  /** True when the history starts with an attribution line, after which the quoted text is marked with `>`. */
+  attribution: boolean;
+}
+
+function findHistoryStart(lines: readonly string[], folded: readonly string[]): HistoryStart {
   for (let index = 0; index < lines.length; index += 1) {
     const line = folded[index] ?? '';
-    if (SIGNATURE_DELIMITER.test(lines[index] ?? '') || SEPARATOR.test(line) || APPLE_FORWARD.test(line) || isAttributionAt(folded, index)) {
-      return index;
+    if (SIGNATURE_DELIMITER.test(lines[index] ?? '') || SEPARATOR.test(line) || APPLE_FORWARD.test(line)) {
+      return { index, attribution: false };
+    }
+    if (isAttributionAt(folded, index)) {
+      return { index, attribution: true };
     }
     if (isOutlookBlockAt(folded, index)) {
-      return index > 0 && RULE_LINE.test(folded[index - 1] ?? '') ? index - 1 : index;
+      return { index: index > 0 && RULE_LINE.test(folded[index - 1] ?? '') ? index - 1 : index, attribution: false };
     }
   }
-  return lines.length;
+  return { index: lines.length, attribution: false };
+}
+
+/** Returns the lines from `start` to `end` that are not `>` quoted, without trailing spaces. */
+function unquotedLines(lines: readonly string[], start: number, end: number): string[] {
+  const kept: string[] = [];
+  for (let index = start; index < end; index += 1) {
+    if (!/^\s*>/.test(lines[index] ?? '')) {
+      kept.push((lines[index] ?? '').trimEnd());
+    }
+  }
+  return kept;
+}
+
+/**
+ * Returns the new lines of a bottom-posted or interleaved reply: the unquoted lines after
+ * an attribution, up to the next history marker or signature.
+ */
+function answersBelowAttribution(lines: readonly string[], folded: readonly string[], attributionIndex: number): string[] {
+  let start = attributionIndex + 1;
+  while (start < lines.length && !ATTRIBUTION_END.test(folded[start - 1] ?? '')) {
+    start += 1;
+  }
+  const rest = findHistoryStart(lines.slice(start), folded.slice(start));
+  return unquotedLines(lines, start, start + rest.index);
 }
 
 /**
@@ -107,18 +140,18 @@ function findHistoryStart(lines: readonly string[], folded: readonly string[]): 
  * ("On … wrote:", "W dniu … napisał(a):", "-----Original Message-----", an Outlook
  * From/Sent/To/Subject or Od/Wysłano/Do/Temat block, a forward separator) or the `-- `
  * signature delimiter, without `>` quoted lines and a trailing "Sent from my …" line.
- * Returns '' when the message is only quoted or forwarded content.
+ * A reply written below an attribution ("On … wrote:" followed by `>` lines and the
+ * new lines) gives its unquoted lines instead. Returns '' when the message is only quoted
+ * or forwarded content.
  */
 export function extractNewText(fullText: string): string {
   const lines = fullText.replace(/\r\n?/g, '\n').split('\n');
   const folded = lines.map((line) => foldText(line).trim());
-  const end = findHistoryStart(lines, folded);
+  const history = findHistoryStart(lines, folded);
 
-  const kept: string[] = [];
-  for (let index = 0; index < end; index += 1) {
-    if (!/^\s*>/.test(lines[index] ?? '')) {
-      kept.push((lines[index] ?? '').trimEnd());
-    }
+  let kept = unquotedLines(lines, 0, history.index);
+  if (kept.every((line) => line.trim() === '') && history.attribution) {
+    kept = answersBelowAttribution(lines, folded, history.index);
   }
 
   while (kept.length > 0 && (kept[kept.length - 1] ?? '').trim() === '') {

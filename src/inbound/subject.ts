@@ -71,6 +71,18 @@ export function normalizeSubject(subject: string, prefix = ''): string {
   return withoutTags.slice(position).trim();
 }
 
+/** The reply and forward prefixes of REPLY_PREFIX, found anywhere in a subject rather than only at its start. */
+const ANY_REPLY_PREFIX = /(?<![\p{L}\p{N}])(?:re|fwd?|odp|pd|aw|wg|sv|vs)\s*(?:\[\d+\]|\(\d+\))?\s*[:：]/giu;
+
+/**
+ * Counts the reply and forward prefixes anywhere in a subject, so that
+ * `Automatyczna odpowiedź: Re: Re: Drukarka` gives 2. A counter such as `RE[3]:`
+ * counts as one prefix.
+ */
+export function countReplyPrefixes(subject: string): number {
+  return collapseWhitespace(subject).match(ANY_REPLY_PREFIX)?.length ?? 0;
+}
+
 /** Builds the subject of a reply on a ticket: exactly one `Re:` and one tag, e.g. `Re: [#12] Printer offline`. */
 export function replySubject(originalSubject: string, ticketNumber: number, prefix = ''): string {
   const tag = ticketTag(ticketNumber, prefix);

@@ -52,7 +52,7 @@ describe('parseMail', () => {
     });
 
     it('decodes the RFC 2231 attachment name', () => {
-      expect(mail.attachments).toEqual([{ filename: 'Zrzut ekranu błąd drukarki.png', contentType: 'image/png', size: 64 }]);
+      expect(mail.attachments).toEqual([{ filename: 'Zrzut ekranu błąd drukarki.png', contentType: 'image/png', size: 64, storageRef: null, tnef: false }]);
     });
 
     it('decodes the encoded-word display names', () => {
@@ -228,13 +228,14 @@ describe('parseMail', () => {
   });
 
   describe('when the message cannot be parsed', () => {
-    it('rejects an oversized message with its headers', async () => {
+    it('keeps headers and text of an oversized message and flags it', async () => {
       const raw = rawMail(['From: jan@firma.example', 'Subject: Duży plik', 'Message-ID: <big@Firma.Example>'], 'x'.repeat(2000));
-      const result = expectFailure(await parseMail(raw, { ...OPTIONS, maxBytes: 1000 }));
-      expect(result.reason).toBe(`oversized: ${raw.length} bytes over limit 1000`);
-      expect(result.messageKey).toBe('big@firma.example');
-      expect(result.headers['subject']).toBe('Duży plik');
-      expect(result.headers['from']).toBe('jan@firma.example');
+      const mail = await parseOk(raw, { maxBytes: 1000 });
+      expect(mail.exceedsSizeLimit).toBe(true);
+      expect(mail.messageKey).toBe('big@firma.example');
+      expect(mail.subject).toBe('Duży plik');
+      expect(mail.fullText).toBe('x'.repeat(2000));
+      expect(mail.warnings).toEqual([`message of ${raw.length} bytes is over the limit of 1000 bytes: headers and text kept, attachments not stored`]);
     });
 
     it('reports a parse that takes longer than the timeout', async () => {
