@@ -54,15 +54,27 @@ function checkReplyCode(code: number): void {
   }
 }
 
+/** Replaces the value of the top-level Message-ID header, or adds the header when there is none. */
+function replaceMessageId(raw: Buffer, messageId: string): Buffer {
+  const text = raw.toString('latin1');
+  const headerEnd = text.search(/\r?\n\r?\n/);
+  const head = headerEnd < 0 ? text : text.slice(0, headerEnd);
+  const body = headerEnd < 0 ? '' : text.slice(headerEnd);
+  const header = /^message-id:[^\r\n]*(?:\r?\n[ \t][^\r\n]*)*/im;
+  const newHead = header.test(head) ? head.replace(header, `Message-ID: <${messageId}>`) : `Message-ID: <${messageId}>\r\n${head}`;
+  return Buffer.from(newHead + body, 'latin1');
+}
+
 /**
  * An in-process SMTP server for tests and the demo: it accepts every message
  * without authentication and keeps it in memory. Faults can be planned with
- * failNext() and rejectRecipient().
+ * failNext() and rejectRecipient(), and rewriteMessageIds() imitates a rewriting relay.
  */
 export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
   private readonly stored: SinkMessage[] = [];
   private readonly failures: PlannedFailure[] = [];
   private readonly rejectedRecipients = new Map<string, number>();
+  private rewriteDomain: string | null = null;
   private readonly log = getLogger('smtp-sink');
   private server: SMTPServer | undefined;
   private listenPort = 0;
@@ -153,6 +165,15 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
     this.rejectedRecipients.set(address.toLowerCase(), code);
   }
 
+  /**
+   * Acts like a relay that rewrites Message-IDs: each later message is stored with
+   * `Message-ID: <relay.QUEUEID@domain>` in place of the client's, and the 250 reply
+   * names that id. Pass null to stop rewriting.
+   */
+  rewriteMessageIds(domain: string | null): void {
+    this.rewriteDomain = domain;
+  }
+
   /** Cancels every fault planned with failNext() and rejectRecipient(). */
   resetFaults(): void {
     this.failures.length = 0;
@@ -199,21 +220,24 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
       }
 
       const mailFrom = session.envelope.mailFrom;
+      const queueId = randomBytes(6).toString('hex').toUpperCase();
+      const rewrittenId = this.rewriteDomain === null ? null : `relay.${queueId}@${this.rewriteDomain}`;
+      const received = Buffer.concat(chunks);
       const message: SinkMessage = {
         envelope: {
           from: mailFrom === false ? '' : mailFrom.address,
           to: session.envelope.rcptTo.map((recipient) => recipient.address),
         },
-        raw: Buffer.concat(chunks),
+        raw: rewrittenId === null ? received : replaceMessageId(received, rewrittenId),
         receivedAt: new Date(),
-        queueId: randomBytes(6).toString('hex').toUpperCase(),
+        queueId,
       };
       this.stored.push(message);
       this.log.debug(
         { queueId: message.queueId, recipients: message.envelope.to.length, bytes: message.raw.length },
         'SMTP sink stored a message',
       );
-      callback(null, `OK: queued as ${message.queueId}`);
+      callback(null, rewrittenId === null ? `OK: queued as ${queueId}` : `OK: queued as ${queueId} <${rewrittenId}>`);
       this.emit('message', message);
     });
   }

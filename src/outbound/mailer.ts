@@ -22,12 +22,24 @@ export interface SendReceipt {
   accepted: string[];
   rejected: string[];
   response: string;
+  /** The Message-ID the relay reported for the message, or the one Linia set when it reported none. */
   messageId: string;
 }
 
 export interface Mailer {
   send(mail: OutgoingMail): Promise<SendReceipt>;
   close(): void;
+}
+
+/**
+ * Returns the Message-ID a relay names in its reply to DATA, e.g. `250 2.0.0 OK <id@relay.example>`,
+ * or null when the reply names none. A relay that rewrites the Message-ID may name the new
+ * one here, and the requester's reply then refers to that id.
+ * NOTE: a relay that rewrites the id without naming it is not detected. The ticket tag in the
+ * subject is then the only thing that threads the reply.
+ */
+export function serverMessageId(response: string): string | null {
+  return /<([^<>\s@]+@[^<>\s@]+)>/.exec(response)?.[1] ?? null;
 }
 
 /** Creates the SMTP mailer from the environment (SMTP_HOST, SMTP_PORT, …). */
@@ -59,7 +71,7 @@ export function createSmtpMailer(env: EnvConfig): Mailer {
         accepted: (info.accepted ?? []).map(String),
         rejected: (info.rejected ?? []).map(String),
         response: String(info.response ?? ''),
-        messageId: String(info.messageId ?? '').replace(/^<|>$/g, ''),
+        messageId: serverMessageId(String(info.response ?? '')) ?? String(info.messageId ?? '').replace(/^<|>$/g, ''),
       };
     },
     close() {

@@ -30,6 +30,12 @@ export function outboundMessageId(key: string, ticketNumber: number, domain: str
   return `linia.${ticketNumber}.${digest}@${domain}`;
 }
 
+/** Matches the Message-IDs that outboundMessageId() makes for `domain`, anywhere in a text. */
+export function ownMessageIdPattern(domain: string): RegExp {
+  const escapedDomain = domain.replace(/[.*+?^${}()|[\]\\/-]/g, '\\$&');
+  return new RegExp(`linia\\.\\d+\\.[0-9a-f]{20}@${escapedDomain}`, 'gi');
+}
+
 /** Most References entries kept on a reply; long threads keep the first and the newest ids. */
 const MAX_REFERENCES = 20;
 

@@ -4,6 +4,7 @@ import { MessageModel, type OutboundKind } from '../store/message.model.js';
 import type { TicketEventType } from '../store/ticket.model.js';
 import { appendEvent } from '../tickets/ticket-repository.js';
 import type { Mailer } from './mailer.js';
+import { findSuppressed } from './suppression.js';
 
 export interface SendDependencies {
   mailer: Mailer;
@@ -11,7 +12,7 @@ export interface SendDependencies {
   log: Logger;
 }
 
-export type SendOutcome = 'sent' | 'already_sent' | 'already_failed' | 'missing';
+export type SendOutcome = 'sent' | 'already_sent' | 'already_failed' | 'missing' | 'suppressed';
 
 const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
   kb_answer: 'auto_reply.sent',
@@ -44,10 +45,30 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
   if (record.status === 'sent') {
     return 'already_sent';
   }
-  if (record.status === 'failed' || record.status === 'suppressed') {
+  if (record.status === 'suppressed') {
+    return 'suppressed';
+  }
+  if (record.status === 'failed') {
     return 'already_failed';
   }
   const kind = record.kind as OutboundKind;
+
+  // Every kind of outbound mail passes here, so this one check covers replies,
+  // acknowledgements, relayed agent replies, escalation mail and reminders.
+  const suppressed = await findSuppressed(record.to.map((recipient) => recipient.address ?? ''));
+  const recipients = record.to.filter((recipient) => !suppressed.has((recipient.address ?? '').toLowerCase()));
+  if (suppressed.size > 0) {
+    const detail = `not sent to ${[...suppressed.keys()].join(', ')}: address suppressed after a permanent delivery failure`;
+    deps.log.warn({ messageKey, ticketNumber: record.ticketNumber, kind, suppressed: [...suppressed.keys()] }, 'outbound mail skips suppressed addresses');
+    if (record.ticketId) {
+      await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, { key: `suppressed:${messageKey}`, type: 'note.added', messageKey, detail });
+    }
+    if (recipients.length === 0) {
+      await MessageModel.updateOne({ _id: record._id }, { $set: { status: 'suppressed', error: detail } });
+      return 'suppressed';
+    }
+  }
+
   const headers: Record<string, string> = {
     'X-Loop': deps.from.address,
     'X-Linia-Ticket': String(record.ticketNumber ?? ''),
@@ -61,7 +82,7 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
   try {
     const receipt = await deps.mailer.send({
       from: deps.from,
-      to: record.to.map((recipient) => ({ address: recipient.address ?? '', name: recipient.name ?? '' })),
+      to: recipients.map((recipient) => ({ address: recipient.address ?? '', name: recipient.name ?? '' })),
       subject: record.subject,
       text: record.text ?? '',
       html: record.html ?? undefined,

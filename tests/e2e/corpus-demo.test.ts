@@ -18,7 +18,10 @@ async function repliesToAutomaticMail(database: string): Promise<string[]> {
   try {
     // The raw collection, not a model: compiling a model would create the collection again after the drop.
     const messages = connection.collection<{ key: string; messageId: string | null; inReplyTo: string | null }>(MessageModel.collection.collectionName);
-    const automatic = await messages.find({ direction: 'in', automatic: true }, { projection: { key: 1, messageId: 1 } }).toArray();
+    // Automatic by its headers, or held by the loop breaker, or Linia's own mail dropped.
+    const automatic = await messages
+      .find({ direction: 'in', $or: [{ automatic: true }, { outcome: { $in: ['automatic', 'dropped'] } }] }, { projection: { key: 1, messageId: 1 } })
+      .toArray();
     const automaticKeys = new Set(automatic.map((message) => `first-reply:${message.key}`));
     const automaticIds = new Set(automatic.flatMap((message) => (message.messageId ? [message.messageId] : [])));
     const replies = await messages
