@@ -55,8 +55,8 @@ export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLi
     }
     const attempts = job.opts.attempts ?? 1;
     const context = { jobId: job.id, sourceKey: job.data.sourceKey, attempt: job.attemptsMade, attempts, err: error };
-    if (error.name === 'DeliveryInProgressError' && job.attemptsMade < attempts) {
-      log.info(context, 'second delivery waits for the first one; retrying');
+    if ((error.name === 'DeliveryInProgressError' || error.name === 'ParentInProgressError') && job.attemptsMade < attempts) {
+      log.info(context, 'message waits for an earlier delivery or its parent message; retrying');
     } else {
       log.error(context, 'inbound mail job failed');
     }

@@ -5,9 +5,10 @@ import { startEscalationWorker } from '../../workers/escalation.worker.js';
 import { startImapWatcherWorker } from '../../workers/imap-watcher.worker.js';
 import { startInboundMailWorker } from '../../workers/inbound-mail.worker.js';
 import { startOutboundMailWorker } from '../../workers/outbound-mail.worker.js';
+import { startSlackEventsWorker, startSlackReceiverWorker } from '../../workers/slack-events.js';
 import type { WorkerHandle } from '../../workers/worker-handle.js';
 
-export const WORKER_NAMES = ['imap-watcher', 'inbound-mail', 'outbound-mail', 'escalation'] as const;
+export const WORKER_NAMES = ['imap-watcher', 'inbound-mail', 'outbound-mail', 'escalation', 'slack-receiver', 'slack-events'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
 /** Workers `linia start` runs for a configuration: the mail ones only when their server is configured. */
@@ -17,6 +18,9 @@ export function workersFor(config: Config): WorkerName[] {
   names.push('inbound-mail');
   if (config.env.SMTP_HOST) names.push('outbound-mail');
   names.push('escalation');
+  if (config.env.SLACK_BOT_TOKEN) names.push('slack-events');
+  // The receiver needs the secret of its mode; without one Slack is used for escalation posts only.
+  if (config.env.SLACK_BOT_TOKEN && (config.env.SLACK_SIGNING_SECRET || config.env.SLACK_APP_TOKEN)) names.push('slack-receiver');
   return names;
 }
 
@@ -24,8 +28,27 @@ export function workersFor(config: Config): WorkerName[] {
 export async function startWorkers(runtime: Runtime, names: readonly WorkerName[], answerer: FirstLineAnswerer): Promise<WorkerHandle[]> {
   const handles: WorkerHandle[] = [];
   const ordered = [...names].sort((a, b) => WORKER_NAMES.indexOf(b) - WORKER_NAMES.indexOf(a));
-  for (const name of ordered) {
+  try {
+    for (const name of ordered) {
+      await startWorker(runtime, name, answerer, handles);
+    }
+  } catch (error) {
+    // A worker that cannot start (e.g. the watched folder is Sent) stops the ones already running.
+    await stopWorkers(handles).catch(() => undefined);
+    throw error;
+  }
+  return handles;
+}
+
+async function startWorker(runtime: Runtime, name: WorkerName, answerer: FirstLineAnswerer, handles: WorkerHandle[]): Promise<void> {
+  {
     switch (name) {
+      case 'slack-receiver':
+        handles.push(await startSlackReceiverWorker(runtime));
+        break;
+      case 'slack-events':
+        handles.push(await startSlackEventsWorker(runtime, answerer));
+        break;
       case 'escalation':
         handles.push(await startEscalationWorker(runtime));
         break;
@@ -40,7 +63,6 @@ export async function startWorkers(runtime: Runtime, names: readonly WorkerName[
         break;
     }
   }
-  return handles;
 }
 
 /** Stops workers in reverse start order: the watcher first, so no new work arrives while queues drain. */

@@ -4,6 +4,8 @@ import { openRuntime } from '../runtime/runtime.js';
 import { createKbAnswerer } from '../triage/kb-answerer.js';
 import { collectProcessMetrics } from '../metrics/registry.js';
 import { observeQueues } from '../metrics/queue-metrics.js';
+import { slackQueue } from '../channels/slack/slack-jobs.js';
+import { observeSlaMetrics } from '../metrics/sla-metrics.js';
 import { startOpsServer, type OpsServer } from '../ops/ops-server.js';
 import { redisCheck, slackCheck, storeCheck, type ReadinessCheck } from '../ops/readiness.js';
 import type { Runtime } from '../runtime/runtime.js';
@@ -40,9 +42,10 @@ function readinessChecks(runtime: Runtime, handles: WorkerHandle[], isStopping: 
 
 async function startOps(runtime: Runtime, handles: WorkerHandle[], port: number, isStopping: () => boolean): Promise<OpsServer> {
   const { env } = runtime.config;
-  const queues = [runtime.queues.inboundMail, runtime.queues.outboundMail, runtime.queues.escalation];
+  const queues = [runtime.queues.inboundMail, runtime.queues.outboundMail, runtime.queues.escalation, slackQueue(runtime.queues)];
   collectProcessMetrics();
   observeQueues(queues);
+  observeSlaMetrics({ policy: runtime.config.policy });
   return startOpsServer({
     host: env.LINIA_OPS_HOST,
     port,
@@ -60,7 +63,14 @@ async function run(names: WorkerName[] | null, language: CliLanguage): Promise<v
   const config = loadProcessConfig(requirementsFor(selected));
   const log = getLogger('cli');
   const runtime = await openRuntime(config);
-  const handles = await startWorkers(runtime, selected, createKbAnswerer(config));
+  let handles: WorkerHandle[];
+  try {
+    handles = await startWorkers(runtime, selected, createKbAnswerer(config));
+  } catch (error) {
+    // Close what did open, so the process exits with the error instead of idling.
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
   let stopping = false;
   // `linia start` always serves the operations endpoints; a single `linia worker` only when a port is set.
   const opsPort = config.env.LINIA_OPS_PORT ?? (names === null ? DEFAULT_OPS_PORT : null);

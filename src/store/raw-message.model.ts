@@ -15,6 +15,8 @@ const rawMessageSchema = new mongoose.Schema(
     size: { type: Number, required: true },
     /** The header block, kept even for oversized messages. */
     headerText: { type: String, default: '' },
+    /** Normalised Message-ID read from the header at fetch time, or null; lets a reply find its unprocessed parent. */
+    messageKey: { type: String, default: null },
     status: { type: String, enum: ['pending', 'done'], required: true, default: 'pending' },
     /** Intake result of the message, for `linia demo` and for operators. */
     result: {
@@ -30,6 +32,7 @@ const rawMessageSchema = new mongoose.Schema(
 
 rawMessageSchema.index({ mailbox: 1, uidValidity: 1, uid: 1 }, { unique: true });
 rawMessageSchema.index({ status: 1 });
+rawMessageSchema.index({ messageKey: 1 });
 
 export const RawMessageModel = mongoose.model('RawMessage', rawMessageSchema);
 export type RawMessage = InferSchemaType<typeof rawMessageSchema> & { _id: mongoose.Types.ObjectId };

@@ -1,4 +1,6 @@
 import { ImapFlow } from 'imapflow';
+import { ConfigError } from '../../config/load-config.js';
+import { assertWatchableMailbox } from '../../config/watched-mailbox.js';
 import type { Logger } from 'pino';
 import { imapMetrics, type ImapMetrics } from '../../metrics/imap-metrics.js';
 import type { RawMessage } from '../../store/raw-message.model.js';
@@ -180,7 +182,14 @@ export class ImapWatcher {
     this.options.log.info({ mailbox: this.mailboxKey }, 'IMAP watcher starting');
     this.pollTimer = setInterval(() => this.requestSync(), this.options.pollIntervalMs);
     this.watchdogTimer = setInterval(() => void this.runWatchdog(), this.options.watchdogIntervalMs);
-    await this.connect().catch((error: unknown) => this.onConnectFailure(error, 'IMAP connection failed; retrying'));
+    await this.connect().catch((error: unknown) => {
+      if (error instanceof ConfigError) {
+        // A Sent, Drafts or Trash folder stays one: retrying cannot help, so the worker does not start.
+        void this.stop();
+        throw error;
+      }
+      this.onConnectFailure(error, 'IMAP connection failed; retrying');
+    });
   }
 
   async stop(): Promise<void> {
@@ -238,6 +247,7 @@ export class ImapWatcher {
 
     try {
       await this.command(client, 'CONNECT', () => client.connect());
+      await assertWatchableMailbox({ list: () => this.command(client, 'LIST', () => client.list()) }, options.mailbox);
       // Read-only (EXAMINE): fetching can never set \Seen or change any other flag.
       await this.command(client, 'EXAMINE', () => client.mailboxOpen(options.mailbox, { readOnly: true }));
     } catch (error) {
@@ -316,6 +326,12 @@ export class ImapWatcher {
   }
 
   private onConnectFailure(error: unknown, fallback: string): void {
+    if (error instanceof ConfigError) {
+      void this.stop();
+      this.health.lastError = error.message;
+      this.options.log.error({ mailbox: this.mailboxKey, err: error }, 'IMAP watcher stopped: the watched mailbox is not allowed');
+      return;
+    }
     const client = this.client;
     if (client && !(error instanceof ImapCommandError)) {
       // The connection is up and the first sync could not store mail; syncOnce logged it and the next poll retries.

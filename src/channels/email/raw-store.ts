@@ -1,3 +1,4 @@
+import { normalizeMessageId } from '../../inbound/message-key.js';
 import { isDuplicateKeyError } from '../../store/connection.js';
 import { withoutNul } from '../../store/storable.js';
 import { MailboxStateModel } from '../../store/mailbox-state.model.js';
@@ -13,6 +14,27 @@ export interface FetchedMessage {
   headerText: string;
 }
 
+/** Largest header block searched for the Message-ID; longer headers are hostile or broken. */
+const MAX_HEADER_SCAN_BYTES = 256 * 1024;
+
+/**
+ * Returns the normalised Message-ID of a message from its header block, or null.
+ * Stored with the raw message, so a reply processed early can see that its
+ * parent was fetched and is still waiting to be processed.
+ */
+export function headerMessageKey(message: Pick<FetchedMessage, 'raw' | 'headerText'>): string | null {
+  let header = message.headerText;
+  if (message.raw) {
+    const scanned = message.raw.subarray(0, MAX_HEADER_SCAN_BYTES);
+    const end = scanned.indexOf('\r\n\r\n');
+    const endLf = scanned.indexOf('\n\n');
+    const cut = [end, endLf].filter((index) => index >= 0);
+    header = scanned.subarray(0, cut.length > 0 ? Math.min(...cut) : scanned.length).toString('latin1');
+  }
+  const match = /^message-id:[ \t]*(.*(?:\r?\n[ \t].*)*)/im.exec(header);
+  return match ? normalizeMessageId(match[1]) : null;
+}
+
 /**
  * Stores a fetched message unless this mailbox, UIDVALIDITY and UID are already
  * stored, and returns the stored document either way.
@@ -21,7 +43,12 @@ export async function storeRawMessage(message: FetchedMessage): Promise<RawMessa
   const filter = { mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid };
   try {
     // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
-    await RawMessageModel.create({ ...message, headerText: withoutNul(message.headerText), status: 'pending' });
+    await RawMessageModel.create({
+      ...message,
+      headerText: withoutNul(message.headerText),
+      messageKey: headerMessageKey(message),
+      status: 'pending',
+    });
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
