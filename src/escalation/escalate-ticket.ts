@@ -11,8 +11,14 @@ import { Types } from 'mongoose';
 import { isDuplicateKeyError } from '../store/connection.js';
 import { TicketModel, type Ticket } from '../store/ticket.model.js';
 import { appendEvent, withTicket } from '../tickets/ticket-repository.js';
-import { planEscalation } from './plan-escalation.js';
+import { escalationJobId } from '../queues/job-ids.js';
+import { ladderClockFor, type LadderClock } from '../sla/ladder-clock.js';
+import { ESCALATION_JOB_NAMES } from '../sla/ladder-jobs.js';
+import { recordBreach } from '../sla/ladder-notices.js';
+import { lineTarget } from '../sla/ladder-policy.js';
+import { closedUntil, storeAndQueuePlan } from '../sla/ladder-timers.js';
 import { buildEscalationPost } from './slack-escalation-post.js';
+import { onEscalationPosted } from '../agents/agent-posts.js';
 import { excerpt } from './slack-text.js';
 
 export interface EscalationDependencies {
@@ -21,9 +27,11 @@ export interface EscalationDependencies {
   slack: WebClient | null;
   log: Logger;
   now?: () => Date;
+  /** Business clock of the ladder; defaults to the calendars of `config.policy`. */
+  clock?: LadderClock;
 }
 
-export type EscalationOutcome = 'escalated' | 'missing' | 'closed' | 'stale_plan' | 'already_higher';
+export type EscalationOutcome = 'escalated' | 'missing' | 'closed' | 'stale_plan' | 'already_higher' | 'deferred';
 
 const LINE_ORDER = { L1: 0, L2: 1, L3: 2 } as const;
 
@@ -71,6 +79,7 @@ async function postToSlack(
     const result = await deps.slack!.chat.postMessage({ channel, text: post.text, blocks: post.blocks as never, unfurl_links: false });
     await EscalationModel.updateOne({ ticketId: ticket._id, line }, { $set: { 'slack.channel': channel, 'slack.ts': result.ts } });
     deps.log.info({ ticketNumber: ticket.number, line, channel, ts: result.ts }, 'escalation posted to Slack');
+    await onEscalationPosted({ config: deps.config, slack: deps.slack!, log: deps.log }, ticket._id, channel, result.ts ?? '');
   } catch (error) {
     const code = (error as { data?: { error?: string } }).data?.error;
     if (code && PERMANENT_SLACK_ERRORS.has(code)) {
@@ -110,9 +119,25 @@ async function escalateLocked(found: Ticket, job: EscalationJob, deps: Escalatio
     return 'already_higher';
   }
 
+  const clock = deps.clock ?? ladderClockFor(deps.config);
+  const opening = job.manual ? null : closedUntil(found, clock, now);
+  if (opening) {
+    // A job that fired outside business hours waits for the next opening under its own id.
+    const jobId = `${escalationJobId(job.ticketId, job.line, job.planVersion)}-at${opening.getTime()}`;
+    await deps.queues.escalation.add(ESCALATION_JOB_NAMES.escalate, job, { jobId, delay: opening.getTime() - now.getTime() });
+    deps.log.info({ ticketNumber: found.number, line: job.line, opening }, 'escalation deferred to the next business opening');
+    return 'deferred';
+  }
+
   const ticket: Ticket = { ...found, line: job.line, status: 'escalated' };
   if (found.line !== job.line) {
-    await TicketModel.updateOne({ _id: found._id }, { $set: { line: job.line, status: 'escalated' } });
+    // The new line's clock starts now; a retried job finds the line set and keeps this start, so its plan is the same.
+    const lineStart = { lineStartedAt: now, lineStartPausedMs: found.sla?.pausedMs ?? 0 };
+    ticket.sla = { ...found.sla, ...lineStart } as Ticket['sla'];
+    await TicketModel.updateOne(
+      { _id: found._id },
+      { $set: { line: job.line, status: 'escalated', 'sla.lineStartedAt': now, 'sla.lineStartPausedMs': lineStart.lineStartPausedMs } },
+    );
     deps.log.info({ ticketNumber: ticket.number, line: job.line }, 'ticket escalated');
   }
   await appendEvent(ticket, { key: `escalated:${job.line}`, type: 'ticket.escalated', line: job.line, at: now });
@@ -122,15 +147,18 @@ async function escalateLocked(found: Ticket, job: EscalationJob, deps: Escalatio
     },
   );
 
-  const lineConfig = deps.config.policy.lines[job.line];
+  if (!job.manual) {
+    // The deadline of the line that held the ticket passed: that line's lead hears of it.
+    const dueAt = (job.line === 'L2' ? found.due?.l2At : found.due?.l3At) ?? null;
+    await recordBreach(deps, ticket, found.line === 'L1' ? 'L1' : 'L2', job.line, job.planVersion, dueAt, now);
+  }
+
+  const lineConfig = lineTarget(deps.config.policy, job.line, ticket.category ?? null);
   const problem = await firstProblemText(ticket);
-  // A retried job keeps the L3 due time its first run stored.
-  const nextLineDue = job.line === 'L2' ? (found.due?.l3At ?? new Date(now.getTime() + deps.config.policy.escalation.toL3After)) : null;
+  const plan = await storeAndQueuePlan(ticket, { config: deps.config, queues: deps.queues, log: deps.log, clock, now: () => now });
+  const nextLineDue = plan.l3At;
   if (lineConfig.email.length > 0) {
     await mailLineGroup(deps, ticket, job.line, lineConfig.email, problem, nextLineDue);
-  }
-  if (nextLineDue && !found.due?.l3At) {
-    await planEscalation(deps.queues, ticket, 'L3', nextLineDue, now);
   }
   if (lineConfig.slackChannel && deps.slack) {
     await postToSlack(deps, ticket, job.line, lineConfig.slackChannel, problem, nextLineDue);

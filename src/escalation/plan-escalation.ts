@@ -26,32 +26,3 @@ export async function planEscalation(
     { jobId: escalationJobId(ticketId, line, ticket.planVersion), delay: Math.max(0, dueAt.getTime() - now.getTime()) },
   );
 }
-
-/**
- * Queues again the escalation job of every open ticket from the due times stored
- * on it, e.g. after Redis lost its data. Job ids carry the plan version, so a job
- * still queued is not doubled, and the handler ignores jobs of an older plan.
- * Returns the number of tickets looked at.
- */
-export async function restorePlannedEscalations(queues: LiniaQueues, now: Date = new Date()): Promise<number> {
-  const open = await TicketModel.find(
-    { status: { $nin: ['resolved', 'closed'] }, line: { $in: ['L1', 'L2'] } },
-    { line: 1, planVersion: 1, due: 1 },
-  ).lean();
-  let restored = 0;
-  for (const ticket of open) {
-    const line = ticket.line === 'L1' ? 'L2' : 'L3';
-    const dueAt = line === 'L2' ? ticket.due?.l2At : ticket.due?.l3At;
-    if (!dueAt) {
-      continue;
-    }
-    const ticketId = ticket._id.toHexString();
-    await queues.escalation.add(
-      'escalate',
-      { ticketId, line, planVersion: ticket.planVersion },
-      { jobId: escalationJobId(ticketId, line, ticket.planVersion), delay: Math.max(0, dueAt.getTime() - now.getTime()) },
-    );
-    restored++;
-  }
-  return restored;
-}
