@@ -6,6 +6,8 @@ import { importKbFolders, listArticles } from '../kb/kb-store.js';
 import { DEFAULT_CONFIDENCE_THRESHOLD } from '../kb/matcher.js';
 import { KbArticleModel } from '../store/article.model.js';
 import { connectStore, disconnectStore } from '../store/connection.js';
+import { registerKbEvalCommand } from './kb-eval-command.js';
+import { registerKbStatsCommand } from './kb-stats-command.js';
 
 async function withStore<T>(work: () => Promise<T>): Promise<T> {
   const config = loadProcessConfig();
@@ -17,7 +19,7 @@ async function withStore<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-/** Adds `linia kb import|list|show|search`. */
+/** Adds `linia kb import|list|show|search|eval|stats`. */
 export function registerKbCommands(program: Command, language: CliLanguage, onError: (error: unknown) => void): void {
   const kb = program.command('kb').description('manage the knowledge base of first-line answers');
 
@@ -113,4 +115,7 @@ export function registerKbCommands(program: Command, language: CliLanguage, onEr
         onError(error);
       }
     });
+
+  registerKbEvalCommand(kb, language, onError);
+  registerKbStatsCommand(kb, language, onError);
 }

@@ -1,10 +1,13 @@
 import type { KbArticleContent } from '../store/article.model.js';
-import { analyzeText, MAX_PREFIX_EXTRA_CHARS, MIN_PREFIX_STEM_LENGTH, stemSimilarity, type TextLanguage } from './normalize.js';
+import { MAX_PREFIX_EXTRA_CHARS, MIN_PREFIX_STEM_LENGTH, stemSimilarity } from './normalize.js';
 
 /**
- * An inverted index of knowledge-base articles with per-field term frequencies, the
- * data BM25F scoring needs (Robertson and Zaragoza, "The Probabilistic Relevance
- * Framework: BM25 and Beyond", 2009).
+ * An inverted index of knowledge-base articles for BM25F scoring (Robertson and Zaragoza,
+ * "The Probabilistic Relevance Framework: BM25 and Beyond", 2009), laid out in typed
+ * arrays: each term has one contiguous run of article positions and weights, so a search
+ * reads memory in order and the index of 10,000 articles takes tens of megabytes. A term
+ * weight does not depend on the query, so the build computes it once per posting.
+ * `buildBm25Index` in index-builder.ts builds it.
  */
 
 /** The article fields the matcher reads. */
@@ -19,99 +22,87 @@ export type Field = (typeof FIELDS)[number];
 /** Weight of a term occurrence per field, because a title word tells more about the topic than a body word. */
 export const FIELD_BOOSTS: Readonly<Record<Field, number>> = { title: 3, tags: 2, synonyms: 1.5, body: 1 };
 
-/** Per-field term frequencies of one term in one article, in `FIELDS` order. */
-export type FieldFrequencies = Float64Array;
+/** BM25 term-frequency saturation; 1.2 is the usual default. */
+export const K1 = 1.2;
+/** BM25 length normalisation; 0.75 is the usual default. */
+export const B = 0.75;
 
-export interface IndexedArticle {
-  article: MatchableArticle;
-  /** Number of informative tokens per field, in `FIELDS` order. */
-  fieldLengths: Float64Array;
-  /** Distinct words of the title and tags, as form sets: what the article is about. */
-  keyWords: Array<Map<string, number>>;
+/**
+ * Title and tag words of every article, grouped by stem, in compressed sparse row layout:
+ * article `a` owns key words `articleStarts[a]` to `articleStarts[a + 1] - 1`, and key
+ * word `k` owns forms `wordStarts[k]` to `wordStarts[k + 1] - 1`.
+ */
+export interface KeyWordTable {
+  articleStarts: Int32Array;
+  /** IDF of each key word's stem. */
+  wordIdf: Float64Array;
+  /** Sum of `wordIdf` over each article's key words. */
+  articleIdfTotals: Float64Array;
+  wordStarts: Int32Array;
+  /** Term id of each form; forms that no article contains are left out, as no query can match them. */
+  formTerms: Int32Array;
+  /** Factor of each form (1 for the stem, less for variants). */
+  formFactors: Float64Array;
 }
 
 export interface Bm25Index {
-  articles: IndexedArticle[];
-  /** term → (article position → field frequencies). */
-  postings: Map<string, Map<number, FieldFrequencies>>;
-  /** Every term, sorted, for prefix look-ups. */
-  vocabulary: string[];
-  averageFieldLengths: Float64Array;
+  articles: readonly MatchableArticle[];
+  /** Term → term id, for terms that at least one article contains. */
+  termIds: ReadonlyMap<string, number>;
+  /** Every term that at least one article contains, sorted, for prefix look-ups. */
+  vocabulary: readonly string[];
+  /** Term id of each `vocabulary` entry. */
+  vocabularyIds: Int32Array;
+  /** Postings of term `t`: entries `postingStarts[t]` to `postingStarts[t + 1] - 1`. */
+  postingStarts: Int32Array;
+  /** Article position of each posting, ascending within a term. */
+  postingArticles: Int32Array;
+  /**
+   * BM25F weight of each posting: field-boosted, length-normalised frequency after
+   * saturation, so between 0 and `K1 + 1`.
+   */
+  postingWeights: Float64Array;
+  keyWords: KeyWordTable;
+  /** 1 for `audience: agents` articles, which must never reach a requester. */
+  agentOnly: Uint8Array;
 }
 
-function fieldText(article: MatchableArticle, field: Field): string {
-  switch (field) {
-    case 'title':
-      return article.title;
-    case 'tags':
-      return article.tags.join('\n');
-    case 'synonyms':
-      return article.synonyms.join('\n');
-    case 'body':
-      return article.body;
-  }
+/** Returns the BM25 saturation of a boosted frequency, between 0 and `K1 + 1`. */
+export function saturate(frequency: number): number {
+  return (frequency * (K1 + 1)) / (frequency + K1);
 }
 
-function analyzerLanguage(language: string): TextLanguage {
-  return language === 'pl' || language === 'en' ? language : 'und';
+/** Returns the BM25 IDF of a term found in `documentFrequency` of `articleCount` articles. */
+export function inverseDocumentFrequency(articleCount: number, documentFrequency: number): number {
+  return Math.log(1 + (articleCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
 }
 
-function keyWordsOf(article: MatchableArticle): Array<Map<string, number>> {
-  const text = [article.title, ...article.tags].join('\n');
-  const byStem = new Map<string, Map<string, number>>();
-  for (const token of analyzeText(text, analyzerLanguage(article.language))) {
-    const stem = [...token.forms.keys()][0];
-    if (stem !== undefined && !byStem.has(stem)) {
-      byStem.set(stem, token.forms);
+/** Returns the number of articles containing term `termId`. */
+export function documentFrequency(index: Bm25Index, termId: number): number {
+  return (index.postingStarts[termId + 1] as number) - (index.postingStarts[termId] as number);
+}
+
+/** Returns the posting weight of term `termId` in the article at `position`, or 0 when it has none. */
+export function postingWeight(index: Bm25Index, termId: number, position: number): number {
+  let low = index.postingStarts[termId] as number;
+  let high = index.postingStarts[termId + 1] as number;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    const article = index.postingArticles[middle] as number;
+    if (article === position) {
+      return index.postingWeights[middle] as number;
+    }
+    if (article < position) {
+      low = middle + 1;
+    } else {
+      high = middle;
     }
   }
-  return [...byStem.values()];
-}
-
-/** Builds the index. Variant forms of a word count with their factor as a fractional frequency. */
-export function buildBm25Index(articles: readonly MatchableArticle[]): Bm25Index {
-  const postings = new Map<string, Map<number, FieldFrequencies>>();
-  const indexed: IndexedArticle[] = [];
-  const totals = new Float64Array(FIELDS.length);
-
-  articles.forEach((article, position) => {
-    const fieldLengths = new Float64Array(FIELDS.length);
-    FIELDS.forEach((field, fieldIndex) => {
-      const tokens = analyzeText(fieldText(article, field), analyzerLanguage(article.language));
-      fieldLengths[fieldIndex] = tokens.length;
-      for (const token of tokens) {
-        for (const [form, factor] of token.forms) {
-          let byArticle = postings.get(form);
-          if (!byArticle) {
-            byArticle = new Map();
-            postings.set(form, byArticle);
-          }
-          let frequencies = byArticle.get(position);
-          if (!frequencies) {
-            frequencies = new Float64Array(FIELDS.length);
-            byArticle.set(position, frequencies);
-          }
-          frequencies[fieldIndex] = (frequencies[fieldIndex] ?? 0) + factor;
-        }
-      }
-    });
-    fieldLengths.forEach((length, fieldIndex) => {
-      totals[fieldIndex] = (totals[fieldIndex] ?? 0) + length;
-    });
-    indexed.push({ article, fieldLengths, keyWords: keyWordsOf(article) });
-  });
-
-  const count = Math.max(1, articles.length);
-  return {
-    articles: indexed,
-    postings,
-    vocabulary: [...postings.keys()].sort(),
-    averageFieldLengths: totals.map((total) => Math.max(1, total / count)),
-  };
+  return 0;
 }
 
 /** Returns the position of the first vocabulary entry not less than `value`. */
-function lowerBound(sorted: readonly string[], value: string): number {
+export function lowerBound(sorted: readonly string[], value: string): number {
   let low = 0;
   let high = sorted.length;
   while (low < high) {
@@ -126,14 +117,15 @@ function lowerBound(sorted: readonly string[], value: string): number {
 }
 
 /**
- * Returns the index terms that match a query form, each with its similarity: the form
- * itself, longer terms that start with it and shorter terms it starts with, within the
- * prefix limits of `stemSimilarity`.
+ * Returns the ids of the index terms that match a query form, each with its similarity:
+ * the form itself, longer terms that start with it and shorter terms it starts with,
+ * within the prefix limits of `stemSimilarity`.
  */
-export function matchingTerms(index: Bm25Index, form: string): Map<string, number> {
-  const found = new Map<string, number>();
-  if (index.postings.has(form)) {
-    found.set(form, 1);
+export function matchingTerms(index: Bm25Index, form: string): Map<number, number> {
+  const found = new Map<number, number>();
+  const exact = index.termIds.get(form);
+  if (exact !== undefined) {
+    found.set(exact, 1);
   }
   if (form.length < MIN_PREFIX_STEM_LENGTH) {
     return found;
@@ -145,14 +137,15 @@ export function matchingTerms(index: Bm25Index, form: string): Map<string, numbe
     }
     const similarity = stemSimilarity(form, term);
     if (similarity > 0) {
-      found.set(term, similarity);
+      found.set(index.vocabularyIds[position] as number, similarity);
     }
   }
   const shortest = Math.max(MIN_PREFIX_STEM_LENGTH, form.length - MAX_PREFIX_EXTRA_CHARS);
   for (let length = form.length - 1; length >= shortest; length--) {
     const prefix = form.slice(0, length);
-    if (index.postings.has(prefix)) {
-      found.set(prefix, stemSimilarity(form, prefix));
+    const termId = index.termIds.get(prefix);
+    if (termId !== undefined) {
+      found.set(termId, stemSimilarity(form, prefix));
     }
   }
   return found;

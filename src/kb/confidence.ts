@@ -56,7 +56,7 @@ export function queryCoverage(terms: readonly QueryTerm[], result: ArticleScore,
 }
 
 /** Returns a factor in [TIED_MARGIN_FACTOR, 1] that grows with the lead over the runner-up. */
-export function marginFactor(result: ArticleScore, runnerUp: ArticleScore | undefined): number {
+export function marginFactor(result: Pick<ArticleScore, 'score'>, runnerUp: Pick<ArticleScore, 'score'> | undefined): number {
   if (!runnerUp || result.score <= 0) {
     return 1;
   }
@@ -68,7 +68,7 @@ export function marginFactor(result: ArticleScore, runnerUp: ArticleScore | unde
 export function estimateConfidence(
   terms: readonly QueryTerm[],
   result: ArticleScore,
-  runnerUp: ArticleScore | undefined,
+  runnerUp: Pick<ArticleScore, 'score'> | undefined,
   articleCount: number,
 ): number {
   const keyFactor = Math.min(1, result.keyCoverage / FULL_KEY_COVERAGE);

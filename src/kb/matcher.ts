@@ -1,8 +1,11 @@
-import { buildBm25Index, type Bm25Index, type MatchableArticle } from './bm25-index.js';
+import type { Bm25Index, MatchableArticle } from './bm25-index.js';
 import { estimateConfidence } from './confidence.js';
+import { buildBm25Index } from './index-builder.js';
 import { guessLanguage, type DetectLanguage } from './language-guess.js';
 import type { TextLanguage } from './normalize.js';
-import { prepareQuery, scoreArticles, type ArticleScore, type QueryTerm } from './query-scoring.js';
+import { KEY_COVERAGE_BONUS, QueryScorer, type ArticleScore, type QueryTerm } from './query-scoring.js';
+import { prepareQuery } from './query-words.js';
+import { selectTopArticles, type ScoredArticle } from './top-articles.js';
 
 export { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence.js';
 export type { MatchableArticle } from './bm25-index.js';
@@ -32,6 +35,11 @@ export interface KbSearchOptions {
   limit?: number;
   /** Includes `audience: agents` articles, which must never reach a requester. */
   includeAgentOnly?: boolean;
+  /**
+   * Score factor per article id from requesters' feedback (see `feedbackFactor`). It
+   * re-orders the ranking only; the confidence of an article stays what its text earns.
+   */
+  feedbackFactors?: ReadonlyMap<string, number>;
 }
 
 export interface KbMatcher {
@@ -73,20 +81,22 @@ function toMatch(article: MatchableArticle, result: ArticleScore, terms: readonl
 }
 
 /**
- * Returns the first article after `best` that is not in another language than `best`.
- * Translations of the best article are not competitors, so they do not lower its margin.
+ * Returns the best article other than `result` in the language of `result`. Translations
+ * of an article are not competitors, so they do not lower its margin.
  */
-function runnerUp(index: Bm25Index, ranked: readonly ArticleScore[], best: ArticleScore): ArticleScore | undefined {
-  const bestLanguage = index.articles[best.position]?.article.language;
-  return ranked.find((result) => result !== best && index.articles[result.position]?.article.language === bestLanguage);
+function runnerUp(index: Bm25Index, ranked: readonly ScoredArticle[], result: ScoredArticle): ScoredArticle | undefined {
+  const language = index.articles[result.position]?.language;
+  return ranked.find((other) => other !== result && index.articles[other.position]?.language === language);
 }
 
 class Bm25Matcher implements KbMatcher {
   private readonly index: Bm25Index;
+  private readonly scorer: QueryScorer;
   private readonly detectLanguage: DetectLanguage;
 
   constructor(articles: readonly MatchableArticle[], options: Bm25MatcherOptions) {
     this.index = buildBm25Index(articles);
+    this.scorer = new QueryScorer(this.index);
     this.detectLanguage = options.detectLanguage ?? guessLanguage;
   }
 
@@ -100,28 +110,45 @@ class Bm25Matcher implements KbMatcher {
       return [];
     }
     const language = queryLanguage(query, options.language, this.detectLanguage);
-    const terms = prepareQuery(this.index, query, language);
-    if (terms.length === 0) {
+    const words = prepareQuery(this.index, query, language);
+    if (words.length === 0) {
       return [];
     }
-    const isEligible = (position: number): boolean =>
-      options.includeAgentOnly === true || this.index.articles[position]?.article.audience !== 'agents';
-    const ranked = scoreArticles(this.index, terms, isEligible);
-    if (language !== 'und') {
-      for (const result of ranked) {
-        if (this.index.articles[result.position]?.article.language === language) {
-          result.score *= SAME_LANGUAGE_FACTOR;
+    const matched = this.scorer.scoreWords(words, options.includeAgentOnly === true);
+    const articles = this.index.articles;
+    const feedback = options.feedbackFactors;
+    const ranked = selectTopArticles({
+      positions: matched.positions,
+      count: matched.count,
+      limit,
+      // The factors apply in this order everywhere, so equal inputs give equal scores.
+      scoreOf: (position, keyCoverage) => {
+        const article = articles[position] as MatchableArticle;
+        let score = (matched.bm25[position] as number) * (1 + KEY_COVERAGE_BONUS * keyCoverage);
+        if (language !== 'und' && article.language === language) {
+          score *= SAME_LANGUAGE_FACTOR;
         }
-      }
-      ranked.sort((a, b) => b.score - a.score);
-    }
+        return score * ((feedback && feedback.get(article.articleId)) ?? 1);
+      },
+      keyCoverageOf: (position) => this.scorer.keyCoverage(position),
+      languageOf: (position) => (articles[position] as MatchableArticle).language,
+    });
 
     return ranked.slice(0, limit).map((result) => {
-      const article = this.index.articles[result.position]?.article as MatchableArticle;
       const competitor = runnerUp(this.index, ranked, result);
-      const confidence = estimateConfidence(terms, result, competitor, this.index.articles.length);
-      return toMatch(article, result, terms, confidence);
+      const score = this.articleScore(matched.terms, result);
+      const confidence = estimateConfidence(matched.terms, score, competitor, articles.length);
+      return toMatch(articles[result.position] as MatchableArticle, score, matched.terms, confidence);
     });
+  }
+
+  private articleScore(terms: readonly QueryTerm[], result: ScoredArticle): ArticleScore {
+    return {
+      position: result.position,
+      score: result.score,
+      termStrengths: this.scorer.termStrengths(terms, result.position),
+      keyCoverage: result.keyCoverage,
+    };
   }
 }
 

@@ -94,18 +94,28 @@ const englishStemmer = new StemmerEn();
 
 export { foldText };
 
+/** Splits `text` into lower-case words, apostrophes inside a word dropped, before folding. */
+export function splitWords(text: string): string[] {
+  const lower = text.toLowerCase().replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  return lower.match(/[\p{L}\p{N}]+/gu) ?? [];
+}
+
+/** Returns the joined form of two folded words in `SPLIT_COMPOUNDS` ("wi", "fi" → "wifi"), else undefined. */
+export function joinSplitCompound(folded: string, nextFolded: string): string | undefined {
+  return SPLIT_COMPOUNDS.get(`${folded} ${nextFolded}`);
+}
+
 /**
  * Splits `text` into word tokens. Apostrophes inside a word are dropped ("won't" becomes
  * "wont"), hyphens split words, and the pairs in `SPLIT_COMPOUNDS` are joined again.
  */
 export function tokenize(text: string): Token[] {
-  const lower = text.toLowerCase().replace(/(\p{L})['’](\p{L})/gu, '$1$2');
-  const words = lower.match(/[\p{L}\p{N}]+/gu) ?? [];
+  const words = splitWords(text);
   const tokens: Token[] = [];
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     const next = words[i + 1];
-    const joined = next === undefined ? undefined : SPLIT_COMPOUNDS.get(`${foldText(word)} ${foldText(next)}`);
+    const joined = next === undefined ? undefined : joinSplitCompound(foldText(word), foldText(next));
     if (joined !== undefined && next !== undefined) {
       tokens.push({ surface: `${word}-${next}`, folded: joined });
       i++;
@@ -209,17 +219,33 @@ export function termForms(folded: string, language: TextLanguage): Map<string, n
   return forms;
 }
 
-/** Tokenises `text` and returns its informative tokens with their search forms. */
-export function analyzeText(text: string, language: TextLanguage): AnalyzedToken[] {
+/**
+ * Tokenises `text` and returns its informative tokens with their search forms. A caller
+ * that analyses many texts may pass `cache`, which keeps the forms per folded word and
+ * language. The caller owns the cache and drops it when done, so it cannot grow without bound.
+ */
+export function analyzeText(text: string, language: TextLanguage, cache?: Map<string, Map<string, number>>): AnalyzedToken[] {
   return tokenize(text)
     .filter((token) => isInformative(token.folded))
-    .map((token) => ({ ...token, forms: termForms(token.folded, language) }));
+    .map((token) => {
+      if (!cache) {
+        return { ...token, forms: termForms(token.folded, language) };
+      }
+      const key = `${language}:${token.folded}`;
+      let forms = cache.get(key);
+      if (!forms) {
+        forms = termForms(token.folded, language);
+        cache.set(key, forms);
+      }
+      return { ...token, forms };
+    });
 }
 
 /**
  * Returns how well two stems match: 1 when equal, and less when the shorter one is a
  * prefix of the longer one. The shorter stem needs `MIN_PREFIX_STEM_LENGTH` characters
- * and the longer may add at most `MAX_PREFIX_EXTRA_CHARS`. Any other pair returns 0.
+ * and the longer may add at most `MAX_PREFIX_EXTRA_CHARS`, or one character to a stem of
+ * exactly `MIN_PREFIX_STEM_LENGTH`. Any other pair returns 0.
  */
 export function stemSimilarity(a: string, b: string): number {
   if (a === b) {
@@ -228,6 +254,11 @@ export function stemSimilarity(a: string, b: string): number {
   const [shorter, longer] = a.length <= b.length ? [a, b] : [b, a];
   const extra = longer.length - shorter.length;
   if (shorter.length < MIN_PREFIX_STEM_LENGTH || extra > MAX_PREFIX_EXTRA_CHARS || !longer.startsWith(shorter)) {
+    return 0;
+  }
+  // A stem of minimum length extends by one character only: "back" would otherwise
+  // match "backup", and "post" would match "postal".
+  if (shorter.length === MIN_PREFIX_STEM_LENGTH && extra > 1) {
     return 0;
   }
   return PREFIX_SIMILARITY[extra] ?? 0;

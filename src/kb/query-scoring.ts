@@ -1,29 +1,33 @@
-import { FIELD_BOOSTS, FIELDS, matchingTerms, type Bm25Index } from './bm25-index.js';
-import { analyzeText, type AnalyzedToken, type TextLanguage } from './normalize.js';
-import { expandSynonyms } from './synonyms.js';
+import { inverseDocumentFrequency, postingWeight, type Bm25Index } from './bm25-index.js';
+import type { QueryWord } from './query-words.js';
 
 /**
- * BM25F scoring of one query against a `Bm25Index`, with the per-term detail that the
- * confidence estimate needs.
+ * BM25F scoring of one query against a `Bm25Index`, term at a time, into arrays indexed
+ * by article position that live as long as the matcher. A query word contributes through
+ * its best candidate term only, so variants and synonyms of one word never add up.
  */
 
-/** BM25 term-frequency saturation; 1.2 is the usual default. */
-const K1 = 1.2;
-/** BM25 length normalisation; 0.75 is the usual default. */
-const B = 0.75;
+export { saturate } from './bm25-index.js';
+
 /**
  * Score factor per unit of key coverage: an article whose title and tags the query covers
- * fully scores twice its BM25F score. Ranks the article about the topic above one that
- * merely mentions many of the mail's words.
+ * fully scores 2.5 times its BM25F score. Ranks the article about the topic above one
+ * that merely mentions many of the mail's words, such as a long article whose body
+ * touches every subject.
  */
-const KEY_COVERAGE_BONUS = 1;
+export const KEY_COVERAGE_BONUS = 1.5;
+/**
+ * Weight, relative to a word that some article contains, of a query word that no article
+ * contains. Mails are full of such words (names, places, "lampka", "attempts"), and at full
+ * weight they would lower the confidence of every clear match. They still count, so a
+ * question made only of them stays below the threshold.
+ */
+const OUT_OF_VOCABULARY_WEIGHT = 0.6;
+/** Largest stamp value before the stamp arrays are cleared and numbering starts again. */
+const MAX_STAMP = 0xffff_ffff;
 
-/** One distinct informative word of the query. */
-export interface QueryTerm {
-  /** The word as the query wrote it, lower-cased. */
-  surface: string;
-  /** Index terms this word matches, with similarity times form factor. */
-  candidates: Map<string, number>;
+/** One distinct informative word of the query with its BM25 weights. */
+export interface QueryTerm extends QueryWord {
   /** Number of articles containing any candidate. */
   documentFrequency: number;
   idf: number;
@@ -44,139 +48,156 @@ export interface ArticleScore {
   keyCoverage: number;
 }
 
-function inverseDocumentFrequency(articleCount: number, documentFrequency: number): number {
-  return Math.log(1 + (articleCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
+/** The articles one query matches; the arrays belong to the scorer and change with its next query. */
+export interface MatchedArticles {
+  terms: QueryTerm[];
+  /** Positions of the eligible articles that match at least one term, in order of first match. */
+  positions: Int32Array;
+  count: number;
+  /** BM25F score per article position, valid at `positions` only. */
+  bm25: Float64Array;
 }
 
-function mergeRepeatedWords(tokens: readonly AnalyzedToken[]): Array<{ token: AnalyzedToken; count: number }> {
-  const byStem = new Map<string, { token: AnalyzedToken; count: number }>();
-  for (const token of tokens) {
-    const key = [...token.forms.keys()][0] ?? token.folded;
-    const seen = byStem.get(key);
-    if (seen) {
-      seen.count++;
-    } else {
-      byStem.set(key, { token, count: 1 });
-    }
+/**
+ * Scores queries against one index. It keeps its working arrays between queries, so one
+ * scorer serves one query at a time; searches are synchronous, so a matcher can own one.
+ */
+export class QueryScorer {
+  private readonly bm25: Float64Array;
+  private readonly termBest: Float64Array;
+  private readonly termStamps: Uint32Array;
+  private readonly queryStamps: Uint32Array;
+  private readonly termMatches: Int32Array;
+  private readonly matches: Int32Array;
+  /** Best weight any query word gives each term id; non-zero at `weightedTerms` only. */
+  private readonly candidateWeights: Float64Array;
+  private weightedTerms: number[] = [];
+  private stamp = 0;
+
+  constructor(private readonly index: Bm25Index) {
+    const articleCount = index.articles.length;
+    this.bm25 = new Float64Array(articleCount);
+    this.termBest = new Float64Array(articleCount);
+    this.termStamps = new Uint32Array(articleCount);
+    this.queryStamps = new Uint32Array(articleCount);
+    this.termMatches = new Int32Array(articleCount);
+    this.matches = new Int32Array(articleCount);
+    this.candidateWeights = new Float64Array(index.postingStarts.length);
   }
-  return [...byStem.values()];
-}
 
-/** Analyses `query`, expands synonyms and resolves every word to index terms. */
-export function prepareQuery(index: Bm25Index, query: string, language: TextLanguage): QueryTerm[] {
-  const merged = mergeRepeatedWords(analyzeText(query, language));
-  const expanded = expandSynonyms(merged.map((entry) => entry.token));
-  return expanded.map((token, position) => {
-    const candidates = new Map<string, number>();
-    for (const [form, factor] of token.forms) {
-      for (const [term, similarity] of matchingTerms(index, form)) {
-        candidates.set(term, Math.max(candidates.get(term) ?? 0, similarity * factor));
+  /**
+   * Scores every article that matches at least one word, skipping agent-only articles
+   * unless `includeAgentOnly`. Document frequencies count every article, agent-only
+   * ones included, so the weights do not depend on who asks.
+   */
+  scoreWords(words: readonly QueryWord[], includeAgentOnly: boolean): MatchedArticles {
+    const { postingStarts, postingArticles, postingWeights, agentOnly } = this.index;
+    const articleCount = this.index.articles.length;
+    const queryStamp = this.nextStamp();
+    let matchCount = 0;
+
+    const terms = words.map((word): QueryTerm => {
+      const termStamp = this.nextStamp();
+      let termMatchCount = 0;
+      for (const [termId, similarity] of word.candidates) {
+        const end = postingStarts[termId + 1] as number;
+        for (let entry = postingStarts[termId] as number; entry < end; entry++) {
+          const position = postingArticles[entry] as number;
+          const strength = similarity * (postingWeights[entry] as number);
+          if (this.termStamps[position] !== termStamp) {
+            this.termStamps[position] = termStamp;
+            this.termMatches[termMatchCount++] = position;
+            this.termBest[position] = strength;
+          } else if (strength > (this.termBest[position] as number)) {
+            this.termBest[position] = strength;
+          }
+        }
       }
-    }
-    const containing = new Set<number>();
-    for (const term of candidates.keys()) {
-      for (const articlePosition of index.postings.get(term)?.keys() ?? []) {
-        containing.add(articlePosition);
-      }
-    }
-    const count = merged[position]?.count ?? 1;
-    return {
-      surface: token.surface,
-      candidates,
-      documentFrequency: containing.size,
+
       // A word that no article contains is weighted like a word of one article: it is as
       // often a product or person name ("Visio", "Kasia") that the answer need not contain
       // as a topic the knowledge base lacks.
-      idf: inverseDocumentFrequency(index.articles.length, Math.max(1, containing.size)),
-      queryWeight: 1 + 0.5 * Math.log(count),
-    };
-  });
-}
-
-function boostedFrequency(index: Bm25Index, position: number, frequencies: Float64Array): number {
-  const lengths = index.articles[position]?.fieldLengths;
-  let total = 0;
-  FIELDS.forEach((field, fieldIndex) => {
-    const frequency = frequencies[fieldIndex] ?? 0;
-    if (frequency === 0 || !lengths) {
-      return;
-    }
-    const relativeLength = (lengths[fieldIndex] ?? 0) / (index.averageFieldLengths[fieldIndex] ?? 1);
-    total += (FIELD_BOOSTS[field] * frequency) / (1 - B + B * relativeLength);
-  });
-  return total;
-}
-
-/** Returns every index term the query matches, with the best weight any query word gives it. */
-function candidateUnion(terms: readonly QueryTerm[]): Map<string, number> {
-  const union = new Map<string, number>();
-  for (const term of terms) {
-    for (const [candidate, weight] of term.candidates) {
-      union.set(candidate, Math.max(union.get(candidate) ?? 0, weight));
-    }
-  }
-  return union;
-}
-
-/**
- * Returns the IDF-weighted share of the article's title and tag words that the query
- * matches. A mail that names what an article is about ("VPN", "drukarka") covers much of
- * it, but a mail that shares only everyday words with the body covers little.
- */
-function keyCoverage(index: Bm25Index, position: number, queryCandidates: ReadonlyMap<string, number>): number {
-  let total = 0;
-  let covered = 0;
-  for (const forms of index.articles[position]?.keyWords ?? []) {
-    const stem = [...forms.keys()][0] ?? '';
-    const idf = inverseDocumentFrequency(index.articles.length, index.postings.get(stem)?.size ?? 0);
-    let best = 0;
-    for (const [form, factor] of forms) {
-      best = Math.max(best, factor * (queryCandidates.get(form) ?? 0));
-    }
-    total += idf;
-    covered += idf * best;
-  }
-  return total > 0 ? covered / total : 0;
-}
-
-/** Returns the BM25 saturation of a boosted frequency, between 0 and `K1 + 1`. */
-export function saturate(frequency: number): number {
-  return (frequency * (K1 + 1)) / (frequency + K1);
-}
-
-/**
- * Scores every article allowed by `isEligible` that matches at least one query term.
- * Each term contributes through its best candidate only, so variants and synonyms of
- * one word never add up.
- */
-export function scoreArticles(index: Bm25Index, terms: readonly QueryTerm[], isEligible: (position: number) => boolean): ArticleScore[] {
-  const byPosition = new Map<number, ArticleScore>();
-  terms.forEach((term, termIndex) => {
-    for (const [candidate, similarity] of term.candidates) {
-      for (const [position, frequencies] of index.postings.get(candidate) ?? []) {
-        if (!isEligible(position)) {
+      const idf = inverseDocumentFrequency(articleCount, Math.max(1, termMatchCount));
+      const queryWeight = (1 + 0.5 * Math.log(word.occurrences)) * (termMatchCount === 0 ? OUT_OF_VOCABULARY_WEIGHT : 1);
+      const weight = queryWeight * idf;
+      for (let match = 0; match < termMatchCount; match++) {
+        const position = this.termMatches[match] as number;
+        if (!includeAgentOnly && agentOnly[position] === 1) {
           continue;
         }
-        let entry = byPosition.get(position);
-        if (!entry) {
-          entry = { position, score: 0, termStrengths: new Float64Array(terms.length), keyCoverage: 0 };
-          byPosition.set(position, entry);
+        if (this.queryStamps[position] !== queryStamp) {
+          this.queryStamps[position] = queryStamp;
+          this.matches[matchCount++] = position;
+          this.bm25[position] = 0;
         }
-        const strength = similarity * saturate(boostedFrequency(index, position, frequencies));
-        if (strength > (entry.termStrengths[termIndex] ?? 0)) {
-          entry.termStrengths[termIndex] = strength;
+        this.bm25[position] = (this.bm25[position] as number) + weight * (this.termBest[position] as number);
+      }
+      return { ...word, documentFrequency: termMatchCount, idf, queryWeight };
+    });
+
+    this.setCandidateWeights(words);
+    return { terms, positions: this.matches, count: matchCount, bm25: this.bm25 };
+  }
+
+  /**
+   * Returns the IDF-weighted share of the article's title and tag words that the last
+   * scored query matches. A mail that names what an article is about ("VPN", "drukarka")
+   * covers much of it, but a mail that shares only everyday words with the body covers little.
+   */
+  keyCoverage(position: number): number {
+    const { articleStarts, wordIdf, articleIdfTotals, wordStarts, formTerms, formFactors } = this.index.keyWords;
+    const total = articleIdfTotals[position] as number;
+    if (!(total > 0)) {
+      return 0;
+    }
+    let covered = 0;
+    const end = articleStarts[position + 1] as number;
+    for (let word = articleStarts[position] as number; word < end; word++) {
+      let best = 0;
+      const formsEnd = wordStarts[word + 1] as number;
+      for (let form = wordStarts[word] as number; form < formsEnd; form++) {
+        best = Math.max(best, (formFactors[form] as number) * (this.candidateWeights[formTerms[form] as number] as number));
+      }
+      covered += (wordIdf[word] as number) * best;
+    }
+    return covered / total;
+  }
+
+  /** Returns, per term, the best candidate's similarity times its weight in the article at `position`. */
+  termStrengths(terms: readonly QueryTerm[], position: number): Float64Array {
+    const strengths = new Float64Array(terms.length);
+    terms.forEach((term, termIndex) => {
+      let best = 0;
+      for (const [termId, similarity] of term.candidates) {
+        best = Math.max(best, similarity * postingWeight(this.index, termId, position));
+      }
+      strengths[termIndex] = best;
+    });
+    return strengths;
+  }
+
+  private setCandidateWeights(words: readonly QueryWord[]): void {
+    for (const termId of this.weightedTerms) {
+      this.candidateWeights[termId] = 0;
+    }
+    this.weightedTerms = [];
+    for (const word of words) {
+      for (const [termId, weight] of word.candidates) {
+        const current = this.candidateWeights[termId] as number;
+        if (current === 0) {
+          this.weightedTerms.push(termId);
         }
+        this.candidateWeights[termId] = Math.max(current, weight);
       }
     }
-  });
-  const queryCandidates = candidateUnion(terms);
-  for (const entry of byPosition.values()) {
-    const bm25 = terms.reduce(
-      (sum, term, termIndex) => sum + term.queryWeight * term.idf * (entry.termStrengths[termIndex] ?? 0),
-      0,
-    );
-    entry.keyCoverage = keyCoverage(index, entry.position, queryCandidates);
-    entry.score = bm25 * (1 + KEY_COVERAGE_BONUS * entry.keyCoverage);
   }
-  return [...byPosition.values()].sort((a, b) => b.score - a.score);
+
+  private nextStamp(): number {
+    if (this.stamp === MAX_STAMP) {
+      this.termStamps.fill(0);
+      this.queryStamps.fill(0);
+      this.stamp = 0;
+    }
+    return ++this.stamp;
+  }
 }

@@ -27,6 +27,8 @@ const POLISH_MAIL_FILLER = `
 dni dnia dwa dzis dzisiaj godzin godziny jeden jutro kilka kilku minut minute mowi pilne
 pilnie pomoc pomocy pomoz pomozcie problem problemu problemy prosic prosilbym prosilabym
 rano temat tydzien tygodnia tylko wciaz wczoraj wiem wiecie zawsze
+chce chcialbym chcialabym chcemy ciagle dzieje dziala dzialac dzialaja dzialal dzialala
+nadal robic robie zrobic zrobilem zrobilam sprobowalem sprobowalam probowalem probowalam
 `;
 
 const ENGLISH = `
@@ -47,7 +49,7 @@ const ENGLISH_MAIL_FILLER = `
 again already anymore asap ask asked bother com day days help hour hours http https issue
 issues know minute minutes morning one problem problems quite really said say says soon sorry
 still subject sure tell today told tomorrow tried try trying two urgent urgently week weeks
-www yesterday
+www yesterday anything nothing something keep keeps kept work works worked working
 `;
 
 function wordSet(list: string): Set<string> {

@@ -1,6 +1,7 @@
 import type { Config } from '../config/index.js';
+import { loadFeedbackFactors } from '../kb/feedback.js';
 import { KbIndex } from '../kb/kb-index.js';
-import { DEFAULT_CONFIDENCE_THRESHOLD } from '../kb/matcher.js';
+import { confidenceThresholdFor } from '../kb/thresholds.js';
 import { getLogger } from '../logging/logger.js';
 import { KbArticleModel } from '../store/article.model.js';
 import type { FirstLineAnswerer, KbAnswer } from '../tickets/first-line-reply.js';
@@ -18,16 +19,22 @@ export function withoutTitleHeading(body: string, title: string): string {
   return trimmed;
 }
 
+/** The answerer's interface, with the ticket category that selects a per-category threshold. */
+export interface KbAnswerer extends FirstLineAnswerer {
+  bestAnswer(question: string, language: string, category?: string | null): Promise<KbAnswer | null>;
+}
+
 /**
  * Answers first-line questions from the stored knowledge base. The index is
  * refreshed before each question (a cheap fingerprint read when nothing changed),
- * so an import is used without a restart. Returns null when no article reaches
- * the confidence threshold: then the ticket is acknowledged, not answered.
+ * so an import is used without a restart, and requesters' feedback re-orders close
+ * matches. Returns null when no article reaches the confidence threshold of the
+ * ticket's category: then the ticket is acknowledged, not answered.
  */
-export function createKbAnswerer(config: Config, index: KbIndex = new KbIndex()): FirstLineAnswerer {
-  const threshold = config.policy.kb.confidenceThreshold ?? DEFAULT_CONFIDENCE_THRESHOLD;
+export function createKbAnswerer(config: Config, index: KbIndex = new KbIndex({ loadFeedbackFactors })): KbAnswerer {
   return {
-    async bestAnswer(question: string, language: string): Promise<KbAnswer | null> {
+    async bestAnswer(question: string, language: string, category?: string | null): Promise<KbAnswer | null> {
+      const threshold = confidenceThresholdFor(config.policy.kb, category);
       try {
         await index.refresh();
       } catch (error) {
