@@ -12,6 +12,11 @@ export interface FakeUser {
   is_bot?: boolean;
 }
 
+/** A user group (subteam) known to usergroups.users.list. */
+export interface FakeUsergroup {
+  users: string[];
+}
+
 export interface FakeChannel {
   name: string;
   /** User ids returned by conversations.members. */
@@ -55,6 +60,10 @@ export interface SlackWorkspace {
   directChannels: Map<string, string>;
   messages: PostedMessage[];
   views: Map<string, StoredView>;
+  /** WebSocket URL that apps.connections.open returns. While it is null, the method fails with internal_error. */
+  socketUrl: string | null;
+  /** User groups by id (S…), for usergroups.users.list. */
+  usergroups: Map<string, FakeUsergroup>;
   /** Last ts issued, in microseconds since the epoch. */
   lastTsMicros: number;
   idCounter: number;
@@ -340,6 +349,21 @@ function viewsUpdate(params: SlackParams, workspace: SlackWorkspace): SlackRespo
   return { ok: true, view: viewObject(workspace, stored) };
 }
 
+/** Returns the member ids of a user group for usergroups.users.list, or `no_such_subteam` for an unknown group. */
+function usergroupsUsersList(params: SlackParams, workspace: SlackWorkspace): SlackResponse {
+  const id = stringParam(params, 'usergroup');
+  const group = id === undefined ? undefined : workspace.usergroups.get(id);
+  if (!group) {
+    return fail('no_such_subteam');
+  }
+  return { ok: true, users: [...group.users] };
+}
+
+/** Returns the Socket Mode URL for apps.connections.open, or `internal_error` when no socket fake is attached. */
+function appsConnectionsOpen(_params: SlackParams, workspace: SlackWorkspace): SlackResponse {
+  return workspace.socketUrl ? { ok: true, url: workspace.socketUrl } : fail('internal_error');
+}
+
 export const SLACK_METHODS: Readonly<Record<string, MethodHandler>> = {
   'auth.test': authTest,
   'chat.postMessage': postMessage,
@@ -350,7 +374,12 @@ export const SLACK_METHODS: Readonly<Record<string, MethodHandler>> = {
   'conversations.open': conversationsOpen,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
+  'usergroups.users.list': usergroupsUsersList,
+  'apps.connections.open': appsConnectionsOpen,
 };
+
+/** Methods that take the app-level token (xapp-…); Slack answers `not_allowed_token_type` to a bot token. */
+export const APP_TOKEN_METHODS: ReadonlySet<string> = new Set(['apps.connections.open']);
 
 /** Parameters that Slack takes as JSON, which form-encoded bodies carry as JSON strings. */
 export const JSON_PARAMS: ReadonlySet<string> = new Set(['blocks', 'attachments', 'metadata', 'view']);

@@ -3,22 +3,28 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { getLogger } from '../logging/logger.js';
 import {
+  APP_TOKEN_METHODS,
   JSON_PARAMS,
   SLACK_METHODS,
   type FakeChannel,
   type FakeUser,
+  type FakeUsergroup,
   type PostedMessage,
   type SlackParams,
   type SlackResponse,
   type SlackWorkspace,
 } from './slack-fake-methods.js';
 
-export type { FakeChannel, FakeUser, PostedMessage } from './slack-fake-methods.js';
+export type { FakeChannel, FakeUser, FakeUsergroup, PostedMessage } from './slack-fake-methods.js';
 
+/** App-level token that the fake accepts for apps.connections.open when no `appToken` option is given. */
+export const DEFAULT_FAKE_APP_TOKEN = 'xapp-1-linia-fake-app-token';
 /** Bot token that the fake accepts when no `token` option is given. */
 export const DEFAULT_FAKE_TOKEN = 'xoxb-linia-fake-token';
 /** Largest request body in bytes. Larger requests get HTTP 413. */
 const MAX_BODY_BYTES = 1024 * 1024;
+/** Path prefix of the fake's response_url endpoints. */
+const RESPONSE_URL_PATH = '/response_url/';
 /** Milliseconds that waitForCall() waits by default. */
 const DEFAULT_WAIT_MS = 5_000;
 
@@ -34,6 +40,10 @@ export interface SlackFakeOptions {
   users?: Record<string, FakeUser>;
   /** Channels by id. When given, posting to any other channel fails with channel_not_found. */
   channels?: Record<string, FakeChannel>;
+  /** User groups by id, for usergroups.users.list. */
+  usergroups?: Record<string, FakeUsergroup>;
+  /** App-level token (xapp-…) that apps.connections.open accepts; DEFAULT_FAKE_APP_TOKEN by default. */
+  appToken?: string;
 }
 
 /** One request that reached the fake, faulted ones included. */
@@ -149,6 +159,7 @@ export class SlackFake {
   constructor(
     private readonly workspace: SlackWorkspace,
     private readonly token: string,
+    private readonly appToken: string = DEFAULT_FAKE_APP_TOKEN,
   ) {
     this.server = createServer((request, response) => {
       this.handle(request, response).catch((error: unknown) => {
@@ -180,6 +191,31 @@ export class SlackFake {
     });
     this.listenPort = (this.server.address() as AddressInfo).port;
     this.log.debug({ port: this.listenPort }, 'Slack fake listening');
+  }
+
+  /** Adds or replaces a user known to users.info and conversations.open. */
+  addUser(id: string, user: FakeUser): void {
+    this.workspace.users.set(id, user);
+  }
+
+  /** Adds or replaces a channel, e.g. to give an agent channel its members. */
+  setChannel(id: string, channel: FakeChannel): void {
+    this.workspace.channels.set(id, channel);
+  }
+
+  /** Adds or replaces a user group known to usergroups.users.list. */
+  setUsergroup(id: string, usergroup: FakeUsergroup): void {
+    this.workspace.usergroups.set(id, usergroup);
+  }
+
+  /** Sets the WebSocket URL that apps.connections.open returns, e.g. a SlackSocketFake's url. */
+  setSocketUrl(url: string): void {
+    this.workspace.socketUrl = url;
+  }
+
+  /** The bot user id that auth.test returns. */
+  get botUserId(): string {
+    return this.workspace.botUserId;
   }
 
   /** Returns the recorded calls, oldest first, optionally of one method only. */
@@ -233,6 +269,38 @@ export class SlackFake {
     this.planFault({ remaining: count, status, ...(method === undefined ? {} : { method }) });
   }
 
+  /**
+   * Returns a `response_url` for an interaction payload. Slack gives one with
+   * each block action and slash command; POSTs to it are recorded as calls of
+   * method `response_url`, with the JSON body as params.
+   */
+  responseUrl(id: string): string {
+    return `http://127.0.0.1:${this.listenPort}${RESPONSE_URL_PATH}${encodeURIComponent(id)}`;
+  }
+
+  /** Replies to a POST to a response_url as Slack does: 200 with `ok` text, or 400 `invalid_payload` for a body that is not JSON. */
+  private async handleResponseUrl(request: IncomingMessage, response: ServerResponse, url: URL): Promise<void> {
+    let params: SlackParams = {};
+    let status = 200;
+    try {
+      const parsed: unknown = JSON.parse(await readBody(request));
+      params = typeof parsed === 'object' && parsed !== null ? (parsed as SlackParams) : {};
+    } catch {
+      status = 400;
+    }
+    const call: SlackCall = {
+      method: 'response_url',
+      params: { ...params, response_url_id: decodeURIComponent(url.pathname.slice(RESPONSE_URL_PATH.length)) },
+      token: undefined,
+      status,
+      response: status === 200 ? { ok: true } : { ok: false, error: 'invalid_payload' },
+      receivedAt: new Date(),
+    };
+    this.recorded.push(call);
+    response.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'invalid_payload');
+    this.events.emit('call', call);
+  }
+
   /** Stops listening and cuts keep-alive connections, which WebClient leaves open. */
   async close(): Promise<void> {
     const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
@@ -263,6 +331,10 @@ export class SlackFake {
 
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://127.0.0.1');
+    if (url.pathname.startsWith(RESPONSE_URL_PATH)) {
+      await this.handleResponseUrl(request, response, url);
+      return;
+    }
     const match = /^\/api\/([A-Za-z0-9_.]+)$/.exec(url.pathname);
     if (!match?.[1]) {
       response.writeHead(404, { 'content-type': 'text/plain' }).end('not found: Slack fake methods live under /api/');
@@ -319,8 +391,10 @@ export class SlackFake {
     if (token === undefined) {
       return { status: 200, body: { ok: false, error: 'not_authed' } };
     }
-    if (token !== this.token) {
-      return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+    const expected = APP_TOKEN_METHODS.has(method) ? this.appToken : this.token;
+    if (token !== expected) {
+      const isKnown = token === this.appToken || token === this.token;
+      return { status: 200, body: { ok: false, error: isKnown ? 'not_allowed_token_type' : 'invalid_auth' } };
     }
     return { status: 200, body: handler(params, this.workspace) };
   }
@@ -345,10 +419,12 @@ export async function startSlackFake(options: SlackFakeOptions = {}): Promise<Sl
     directChannels: new Map(),
     messages: [],
     views: new Map(),
+    usergroups: new Map(Object.entries(options.usergroups ?? {})),
+    socketUrl: null,
     lastTsMicros: 0,
     idCounter: 0,
   };
-  const fake = new SlackFake(workspace, options.token ?? DEFAULT_FAKE_TOKEN);
+  const fake = new SlackFake(workspace, options.token ?? DEFAULT_FAKE_TOKEN, options.appToken ?? DEFAULT_FAKE_APP_TOKEN);
   await fake.listen(options.port ?? 0);
   return fake;
 }
