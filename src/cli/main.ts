@@ -7,7 +7,11 @@ import { projectRoot } from '../project-root.js';
 import { runDemo } from './demo-command.js';
 import { formatDemoJson, formatDemoTable } from './demo-output.js';
 import { registerKbCommands } from './kb-commands.js';
+import { registerMailCommands } from './mail-commands.js';
+import { registerReportCommands } from './report-commands.js';
+import { registerSlaCommands } from './sla-commands.js';
 import { runStart, runSingleWorker } from './start-command.js';
+import { registerTicketCommands } from './ticket-commands.js';
 
 const language = processCliLanguage();
 
@@ -129,5 +133,9 @@ program
   });
 
 registerKbCommands(program, language, reportFailure);
+registerMailCommands(program, language, reportFailure);
+registerReportCommands(program, language, reportFailure);
+registerSlaCommands(program, language, reportFailure);
+registerTicketCommands(program, language, reportFailure);
 
 program.parseAsync(process.argv).catch(reportFailure);
