@@ -20,4 +20,9 @@ COPY --from=build /app/bin ./bin
 COPY --from=build /app/templates ./templates
 COPY --from=build /app/examples ./examples
 USER node
+# 9464: /healthz, /readyz and /metrics (LINIA_OPS_PORT); 3000: the Slack HTTP endpoint (SLACK_PORT).
+EXPOSE 9464 3000
+ENV LINIA_OPS_HOST=0.0.0.0 LINIA_OPS_PORT=9464
+HEALTHCHECK --interval=15s --timeout=5s --start-period=30s --retries=4 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:9464/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 CMD ["node", "bin/linia.js", "start"]

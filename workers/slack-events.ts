@@ -1,9 +1,12 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { WebClient } from '@slack/web-api';
 import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
 import { createAgentDirectory } from '../src/agents/membership.js';
 import { confirmEmailDelivery } from '../src/agents/delivery-confirmation.js';
 import { mirrorRequesterReply } from '../src/agents/requester-mirror.js';
 import { handleSlackDelivery } from '../src/channels/slack/dispatch.js';
-import type { SlackWorkDeps } from '../src/channels/slack/slack-deps.js';
+import { isPermanentSlackError, type SlackWorkDeps } from '../src/channels/slack/slack-deps.js';
 import { startSlackReceiver } from '../src/channels/slack/slack-app.js';
 import {
   closeSlackQueue,
@@ -42,6 +45,27 @@ export async function requeuePendingSlackDeliveries(runtime: Runtime): Promise<n
   return pending.length;
 }
 
+/** Attempts at auth.test when the worker starts, with waits of 1, 2, 4 … up to 30 s between them. */
+const IDENTITY_ATTEMPTS = 10;
+
+/**
+ * Returns the bot's identity. A rate limit or a Slack outage while the worker
+ * starts is waited out instead of stopping the process; a rejected token is not.
+ */
+async function botIdentity(slack: WebClient, log: Logger): Promise<{ user_id?: string }> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await slack.auth.test();
+    } catch (error) {
+      if (isPermanentSlackError(error) || attempt >= IDENTITY_ATTEMPTS) {
+        throw error;
+      }
+      log.warn({ attempt, err: error }, 'Slack auth.test failed while starting; retrying');
+      await sleep(Math.min(30_000, 1000 * 2 ** (attempt - 1)));
+    }
+  }
+}
+
 /**
  * Handles the Slack queue: stored deliveries (messages, buttons, the slash
  * command, the modal), requester replies to mirror into agent threads, and
@@ -53,7 +77,7 @@ export async function startSlackEventsWorker(runtime: Runtime, answerer: FirstLi
   if (!slack) {
     throw new ConfigError(['SLACK_BOT_TOKEN: missing; the slack-events worker needs the Bot User OAuth Token (xoxb-…)']);
   }
-  const identity = await slack.auth.test();
+  const identity = await botIdentity(slack, log);
   const deps: SlackWorkDeps = {
     config: runtime.config,
     queues: runtime.queues,
