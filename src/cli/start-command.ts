@@ -62,30 +62,17 @@ async function run(names: WorkerName[] | null, language: CliLanguage): Promise<v
   const selected = names ?? workersFor(probe);
   const config = loadProcessConfig(requirementsFor(selected));
   const log = getLogger('cli');
-  const runtime = await openRuntime(config);
-  let handles: WorkerHandle[];
-  try {
-    handles = await startWorkers(runtime, selected, createKbAnswerer(config));
-  } catch (error) {
-    // Close what did open, so the process exits with the error instead of idling.
-    await runtime.close().catch(() => undefined);
-    throw error;
-  }
-  let stopping = false;
-  // `linia start` always serves the operations endpoints; a single `linia worker` only when a port is set.
-  const opsPort = config.env.LINIA_OPS_PORT ?? (names === null ? DEFAULT_OPS_PORT : null);
-  const ops = opsPort === null ? null : await startOps(runtime, handles, opsPort, () => stopping);
-  log.info({ workers: selected, opsPort: ops?.port ?? null }, 'Linia started');
-  process.stderr.write(`${message('started', language)}\n`);
   const shutdownTimeoutMs = config.env.LINIA_SHUTDOWN_TIMEOUT_MS;
 
-  const shutdown = (signal: string): void => {
-    if (stopping) {
+  // Signals are taken from the start, so one that arrives while the workers start
+  // still shuts down cleanly (after the start) instead of killing jobs half done.
+  let stopping = false;
+  let started: { runtime: Runtime; handles: WorkerHandle[]; ops: OpsServer | null } | null = null;
+  const stop = (): void => {
+    if (!started) {
       return;
     }
-    stopping = true;
-    process.stderr.write(`${message('stopping', language)}\n`);
-    log.info({ signal }, 'shutting down');
+    const { runtime, handles, ops } = started;
     const timer = setTimeout(() => {
       log.error({ timeoutMs: shutdownTimeoutMs }, 'shutdown timed out; exiting');
       process.exit(1);
@@ -100,8 +87,37 @@ async function run(names: WorkerName[] | null, language: CliLanguage): Promise<v
         process.exitCode = 1;
       });
   };
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
-  process.once('SIGINT', () => shutdown('SIGINT'));
+  const onSignal = (signal: string): void => {
+    if (stopping) {
+      return;
+    }
+    stopping = true;
+    process.stderr.write(`${message('stopping', language)}\n`);
+    log.info({ signal }, 'shutting down');
+    stop();
+  };
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+
+  const runtime = await openRuntime(config);
+  let handles: WorkerHandle[];
+  try {
+    handles = await startWorkers(runtime, selected, createKbAnswerer(config));
+  } catch (error) {
+    // Close what did open, so the process exits with the error instead of idling.
+    await runtime.close().catch(() => undefined);
+    throw error;
+  }
+  // `linia start` always serves the operations endpoints; a single `linia worker` only when a port is set.
+  const opsPort = config.env.LINIA_OPS_PORT ?? (names === null ? DEFAULT_OPS_PORT : null);
+  const ops = opsPort === null ? null : await startOps(runtime, handles, opsPort, () => stopping);
+  started = { runtime, handles, ops };
+  log.info({ workers: selected, opsPort: ops?.port ?? null }, 'Linia started');
+  if (stopping) {
+    stop();
+    return;
+  }
+  process.stderr.write(`${message('started', language)}\n`);
 }
 
 /** `linia start`: every worker the configuration enables, in one process. */
