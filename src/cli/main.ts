@@ -10,6 +10,7 @@ import { registerKbCommands } from './kb-commands.js';
 import { registerMailCommands } from './mail-commands.js';
 import { registerReportCommands } from './report-commands.js';
 import { registerSlaCommands } from './sla-commands.js';
+import { WORKER_NAMES } from './run-workers.js';
 import { runStart, runSingleWorker } from './start-command.js';
 import { registerTicketCommands } from './ticket-commands.js';
 
@@ -53,7 +54,7 @@ process.stdout.on('error', (error: NodeJS.ErrnoException) => {
 const program = new Command();
 program
   .name('linia')
-  .description('Linia: IT support bot. E-mails become tickets, answered from the knowledge base or escalated to L2/L3 agents.')
+  .description('Linia: IT support bot. E-mails and Slack messages become tickets, answered from the knowledge base or escalated to L2/L3 agents.')
   .showHelpAfterError()
   .hook('preAction', (_program, action) => {
     // Long-running workers log to standard output as services do; the other commands
@@ -66,12 +67,12 @@ program
 
 program
   .command('start')
-  .description('run every worker in this process (IMAP watcher, inbound, outbound, escalation)')
+  .description('run every worker the configuration enables in this process, with /healthz, /readyz and /metrics')
   .action(() => runStart(language).catch(reportFailure));
 
 program
   .command('worker')
-  .argument('<name>', 'imap-watcher, inbound-mail, outbound-mail or escalation')
+  .argument('<name>', WORKER_NAMES.join(', '))
   .description('run one worker in this process')
   .action((name: string) => runSingleWorker(name, language).catch(reportFailure));
 
