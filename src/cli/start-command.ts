@@ -19,6 +19,8 @@ function requirementsFor(names: readonly WorkerName[]): Requirement[] {
   const requirements: Requirement[] = [];
   if (names.includes('imap-watcher')) requirements.push('imap');
   if (names.includes('outbound-mail')) requirements.push('smtp');
+  if (names.includes('slack-receiver')) requirements.push('slack-receiver');
+  if (names.includes('slack-events')) requirements.push('slack');
   return requirements;
 }
 

@@ -26,7 +26,7 @@ export class ConfigError extends Error {
 }
 
 /** Server a process needs beyond the store and Redis, checked only when that part runs. */
-export type Requirement = 'imap' | 'smtp' | 'slack';
+export type Requirement = 'imap' | 'smtp' | 'slack' | 'slack-receiver';
 
 function describeIssues(issues: z.core.$ZodIssue[], fixFor: (key: string) => string | undefined, label: string): string[] {
   return issues.map((issue) => {
@@ -113,8 +113,12 @@ function checkRequirements(env: EnvConfig, requirements: Requirement[], problems
       problems.push('SMTP_PASSWORD: missing while SMTP_USER is set; set both or neither');
     }
   }
-  if (requirements.includes('slack') && !env.SLACK_BOT_TOKEN) {
+  if ((requirements.includes('slack') || requirements.includes('slack-receiver')) && !env.SLACK_BOT_TOKEN) {
     missing('SLACK_BOT_TOKEN');
+  }
+  if (requirements.includes('slack-receiver')) {
+    if (env.SLACK_MODE === 'http' && !env.SLACK_SIGNING_SECRET) missing('SLACK_SIGNING_SECRET');
+    if (env.SLACK_MODE === 'socket' && !env.SLACK_APP_TOKEN) missing('SLACK_APP_TOKEN');
   }
   if (Boolean(env.LINIA_DASHBOARD_USER) !== Boolean(env.LINIA_DASHBOARD_PASSWORD)) {
     const absent = env.LINIA_DASHBOARD_USER ? 'LINIA_DASHBOARD_PASSWORD' : 'LINIA_DASHBOARD_USER';

@@ -46,6 +46,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('names the secret the Slack receiver needs in each mode', () => {
+    const token = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
+    const http = problemsOf(() => loadConfig(token, ['slack-receiver']));
+    expect(http.map((problem) => problem.split(':')[0])).toEqual(['SLACK_SIGNING_SECRET']);
+    const socket = problemsOf(() => loadConfig({ ...token, SLACK_MODE: 'socket' }, ['slack-receiver']));
+    expect(socket.map((problem) => problem.split(':')[0])).toEqual(['SLACK_APP_TOKEN']);
+    expect(() => loadConfig({ ...token, SLACK_MODE: 'socket', SLACK_APP_TOKEN: 'xapp-1-A-1-abc' }, ['slack-receiver'])).not.toThrow();
+  });
+
   it('reads the policy file and rejects bad durations', () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'linia-policy-'));
     const good = path.join(dir, 'good.yml');
