@@ -7,6 +7,7 @@ import { observeQueues } from '../../src/metrics/queue-metrics';
 import { startOpsServer, type OpsServer } from '../../src/ops/ops-server';
 import { redisCheck, storeCheck } from '../../src/ops/readiness';
 import { testServers, uniqueName } from '../support/servers';
+import { startTcpProxy, type TcpProxy } from '../support/tcp-proxy';
 
 jest.setTimeout(30_000);
 
@@ -51,9 +52,13 @@ describe('operations endpoints', () => {
   let connection: Redis;
   let queue: Queue;
   let ops: OpsServer;
+  let storeProxy: TcpProxy;
 
   beforeAll(async () => {
-    await connectStore(`${servers.mongoBaseUri}/${uniqueName('ops')}`);
+    // The store is reached through a proxy, so the test can cut it off without stopping the shared server.
+    const storeUrl = new URL(servers.mongoBaseUri);
+    storeProxy = await startTcpProxy(Number(storeUrl.port || 27017), storeUrl.hostname);
+    await connectStore(`mongodb://127.0.0.1:${storeProxy.port}/${uniqueName('ops')}`);
     redis = await startOwnRedis();
     connection = new Redis(redis.url, { maxRetriesPerRequest: null, retryStrategy: () => 200 });
     connection.on('error', () => undefined);
@@ -73,7 +78,9 @@ describe('operations endpoints', () => {
     await queue.close().catch(() => undefined);
     connection.disconnect();
     redis.process.kill('SIGKILL');
-    await disconnectStore();
+    storeProxy.resume();
+    await disconnectStore().catch(() => undefined);
+    await storeProxy.close();
   });
 
   it('answers /healthz while the process runs', async () => {
@@ -98,6 +105,23 @@ describe('operations endpoints', () => {
     const page = await get(ops, '/admin/queues', { authorization: `Basic ${right}` });
     expect(page.status).toBe(200);
     expect(page.body).toContain('<html');
+  });
+
+  it('turns unready while the store is unreachable, and ready again after', async () => {
+    expect((await get(ops, '/readyz')).status).toBe(200);
+    storeProxy.blackHole();
+    storeProxy.dropAll();
+    const unready = await get(ops, '/readyz');
+    expect(unready.status).toBe(503);
+    expect(JSON.parse(unready.body)).toMatchObject({ status: 'unready', checks: { store: { ok: false }, redis: { ok: true } } });
+
+    storeProxy.resume();
+    let ready = await get(ops, '/readyz');
+    for (let attempt = 0; attempt < 60 && ready.status !== 200; attempt++) {
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      ready = await get(ops, '/readyz');
+    }
+    expect(ready.status).toBe(200);
   });
 
   it('is ready with the store and Redis up, and unready once Redis stops', async () => {
