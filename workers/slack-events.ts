@@ -106,8 +106,8 @@ export async function startSlackEventsWorker(runtime: Runtime, answerer: FirstLi
     { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
   );
   worker.on('failed', (job, error) => {
-    const waiting = error.name === 'DeliveryNotYetKnownError';
-    log[waiting ? 'debug' : 'error']({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error }, 'Slack job failed');
+    const waiting = error.name === 'DeliveryNotYetKnownError' || error.name === 'SlackParentPendingError';
+    log[waiting ? 'info' : 'error']({ jobId: job?.id, name: job?.name, attempt: job?.attemptsMade, err: error }, waiting ? 'Slack job waits for an earlier delivery; retrying' : 'Slack job failed');
   });
   worker.on('error', throttledErrorLog(`${SLACK_QUEUE_NAME} worker`));
   const requeued = await requeuePendingSlackDeliveries(runtime);

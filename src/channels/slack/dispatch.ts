@@ -55,6 +55,27 @@ export async function handleSlackDelivery(slackEventId: string, deps: SlackWorkD
   return outcome;
 }
 
+/** Longest time a thread reply waits for its thread's first message to be handled. */
+const PARENT_WAIT_MS = 10 * 60_000;
+
+/**
+ * A thread reply whose first message is stored but not handled yet (e.g. both
+ * arrived while the worker was down). Retrying later lets the reply join the
+ * ticket that the first message opens, instead of opening a second one.
+ */
+export class SlackParentPendingError extends Error {
+  override readonly name = 'SlackParentPendingError';
+
+  constructor(channel: string, threadTs: string) {
+    super(`the first message ${channel}:${threadTs} of this thread is not handled yet; retrying later`);
+  }
+}
+
+async function parentDeliveryPending(channel: string, threadTs: string): Promise<boolean> {
+  const parent = await SlackEventModel.findOne({ dedupKey: `msg:${channel}:${threadTs}`, status: 'pending' }, { createdAt: 1 }).lean<{ createdAt?: Date }>();
+  return parent !== null && Date.now() - (parent.createdAt?.getTime() ?? 0) < PARENT_WAIT_MS;
+}
+
 async function ticketOfRequesterThread(channel: string, threadTs: string): Promise<Ticket | null> {
   return TicketModel.findOne({ 'slack.channel': channel, 'slack.threadTs': threadTs }).lean<Ticket>();
 }
@@ -89,6 +110,9 @@ async function handleEvent(event: Loose, deps: SlackWorkDeps): Promise<string> {
     const ticket = await ticketOfRequesterThread(channel, threadTs);
     if (ticket) {
       return attachSlackMessage(ticket, { channel, user: str(event.user), ts, threadTs, text }, deps, deps.log);
+    }
+    if (await parentDeliveryPending(channel, threadTs)) {
+      throw new SlackParentPendingError(channel, threadTs);
     }
   }
   if (!isDirect && !(mentioned && helpChannels(deps.config).has(channel))) {
