@@ -1,3 +1,4 @@
+import { pipelineMetrics } from '../src/metrics/pipeline-metrics.js';
 import { getLogger } from '../src/logging/logger.js';
 import { Worker } from 'bullmq';
 import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type InboundMailJob } from '../src/queues/queues.js';
@@ -45,6 +46,7 @@ export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLi
         log,
       });
       log.info({ jobId: job.id, sourceKey: job.data.sourceKey, ...result }, 'inbound mail processed');
+      pipelineMetrics.inboundHandled('email', result.action);
       return result;
     },
     { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },

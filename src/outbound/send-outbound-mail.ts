@@ -1,3 +1,4 @@
+import { pipelineMetrics } from '../metrics/pipeline-metrics.js';
 import { UnrecoverableError } from 'bullmq';
 import type { Logger } from 'pino';
 import { MessageModel, type OutboundKind } from '../store/message.model.js';
@@ -119,5 +120,6 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
     });
   }
   deps.log.info({ messageKey, ticketNumber: record.ticketNumber, kind }, 'outbound mail sent');
+  pipelineMetrics.outboundSent(String(kind));
   return 'sent';
 }

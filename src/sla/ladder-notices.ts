@@ -1,3 +1,4 @@
+import { pipelineMetrics } from '../metrics/pipeline-metrics.js';
 import type { WebClient } from '@slack/web-api';
 import type { Logger } from 'pino';
 import type { Config } from '../config/index.js';
@@ -106,6 +107,7 @@ export async function recordBreach(
   }
   if (first) {
     deps.log.warn({ ticketNumber: ticket.number, line, deadline }, 'SLA deadline breached');
+    pipelineMetrics.slaBreached(deadline, line);
   }
   return first;
 }

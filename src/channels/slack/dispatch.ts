@@ -1,3 +1,4 @@
+import { pipelineMetrics, slackOutcomeLabel } from '../../metrics/pipeline-metrics.js';
 import { Types } from 'mongoose';
 import { findTicketByAgentThread } from '../../agents/agent-posts.js';
 import { handleAgentButton, handleRequesterButton, type ButtonClick } from '../../agents/agent-actions.js';
@@ -52,6 +53,7 @@ export async function handleSlackDelivery(slackEventId: string, deps: SlackWorkD
   }
   await SlackEventModel.updateOne({ _id: delivery._id }, { $set: { status: 'done', outcome, processedAt: new Date() } });
   deps.log.info({ slackEventId, eventId: delivery.eventId, type: delivery.type, outcome }, 'Slack delivery handled');
+  pipelineMetrics.inboundHandled('slack', slackOutcomeLabel(outcome));
   return outcome;
 }
 
