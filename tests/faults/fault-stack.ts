@@ -87,7 +87,6 @@ export async function startFaultStack(runId: string): Promise<FaultStack> {
       ferretdbBinary.trim(),
       [
         '--handler=postgresql',
-        '--test-enable-nested-pushdown',
         `--postgresql-url=postgres://root@127.0.0.1:5432/${database}`,
         `--listen-addr=127.0.0.1:${storePort}`,
         `--state-dir=${dir}`,
