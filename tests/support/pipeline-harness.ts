@@ -52,16 +52,26 @@ export interface PipelineHarness {
   close(): Promise<void>;
 }
 
-/** Polls `check` until it returns a value other than undefined or the time runs out. */
+/**
+ * Polls `check` until it returns a value other than undefined or the time runs out.
+ * A check that throws (e.g. while a test has cut the store off) counts as not yet;
+ * the last error is reported when the time runs out.
+ */
 export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15_000, what = 'condition'): Promise<T> {
   const deadline = Date.now() + timeoutMs;
+  let lastError: unknown = null;
   for (;;) {
-    const value = await check();
-    if (value !== undefined) {
-      return value;
+    try {
+      const value = await check();
+      if (value !== undefined) {
+        return value;
+      }
+    } catch (error) {
+      lastError = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+      const detail = lastError ? ` (last error: ${(lastError as Error).message})` : '';
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${detail}`);
     }
     await sleep(100);
   }
