@@ -7,14 +7,18 @@
  * Settings: LINIA_DATA_DIR (folder with kb/, default ../shared/data; the bundled
  * examples/kb when missing), KB_BENCH_ARTICLES (default 10000), KB_BENCH_SEARCHES
  * (default 5000).
+ *
+ * Latencies are wall-clock times, so other processes on the machine lengthen them. The
+ * output therefore records the one-minute load average before and after the run.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseEvalQueries } from '../src/kb/eval-queries.js';
 import { loadKbFolder } from '../src/kb/markdown-article.js';
 import { createBm25Matcher, type MatchableArticle } from '../src/kb/matcher.js';
-import { intSetting, percentile } from './bench-support.js';
+import { intSetting, machineLine, percentile } from './bench-support.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 
@@ -64,6 +68,7 @@ function synthesize(real: readonly MatchableArticle[], count: number): Matchable
 }
 
 async function main(): Promise<void> {
+  const loadBefore = os.loadavg()[0] ?? 0;
   const articleCount = intSetting('KB_BENCH_ARTICLES', 10_000);
   const searches = intSetting('KB_BENCH_SEARCHES', 5_000);
   const folder = kbFolder();
@@ -88,12 +93,19 @@ async function main(): Promise<void> {
   }
 
   const figures = {
+    machine: machineLine(),
+    loadAverage1m: { before: Number(loadBefore.toFixed(2)), after: Number((os.loadavg()[0] ?? 0).toFixed(2)) },
     source: folder,
     realArticles: real.length,
     articles: matcher.size,
     buildMs: Number(buildMs.toFixed(1)),
     searches,
-    latencyMs: { p50: Number(percentile(latencies, 0.5).toFixed(3)), p99: Number(percentile(latencies, 0.99).toFixed(3)) },
+    latencyMs: {
+      p50: Number(percentile(latencies, 0.5).toFixed(3)),
+      p90: Number(percentile(latencies, 0.9).toFixed(3)),
+      p99: Number(percentile(latencies, 0.99).toFixed(3)),
+      max: Number(percentile(latencies, 1).toFixed(3)),
+    },
     heapUsedMb: Math.round(process.memoryUsage().heapUsed / 1024 / 1024),
   };
   process.stdout.write(`${JSON.stringify(figures, null, 2)}\n`);

@@ -28,21 +28,23 @@ export const K1 = 1.2;
 export const B = 0.75;
 
 /**
- * Title and tag words of every article, grouped by stem, in compressed sparse row layout:
- * article `a` owns key words `articleStarts[a]` to `articleStarts[a + 1] - 1`, and key
- * word `k` owns forms `wordStarts[k]` to `wordStarts[k + 1] - 1`.
+ * Title and tag words of every article, grouped by stem. Key word `k` belongs to article
+ * `wordArticles[k]`, and article `a` owns key words `articleStarts[a]` to
+ * `articleStarts[a + 1] - 1`. Term `t` is a form of key words `termWords[termStarts[t]]`
+ * to `termWords[termStarts[t + 1] - 1]`, so a query reaches the key words it matches
+ * without reading every article's title.
  */
 export interface KeyWordTable {
   articleStarts: Int32Array;
+  wordArticles: Int32Array;
   /** IDF of each key word's stem. */
   wordIdf: Float64Array;
   /** Sum of `wordIdf` over each article's key words. */
   articleIdfTotals: Float64Array;
-  wordStarts: Int32Array;
-  /** Term id of each form; forms that no article contains are left out, as no query can match them. */
-  formTerms: Int32Array;
-  /** Factor of each form (1 for the stem, less for variants). */
-  formFactors: Float64Array;
+  termStarts: Int32Array;
+  termWords: Int32Array;
+  /** Factor of the term as a form of the key word (1 for the stem, less for variants). */
+  termWordFactors: Float64Array;
 }
 
 export interface Bm25Index {
@@ -75,11 +77,6 @@ export function saturate(frequency: number): number {
 /** Returns the BM25 IDF of a term found in `documentFrequency` of `articleCount` articles. */
 export function inverseDocumentFrequency(articleCount: number, documentFrequency: number): number {
   return Math.log(1 + (articleCount - documentFrequency + 0.5) / (documentFrequency + 0.5));
-}
-
-/** Returns the number of articles containing term `termId`. */
-export function documentFrequency(index: Bm25Index, termId: number): number {
-  return (index.postingStarts[termId + 1] as number) - (index.postingStarts[termId] as number);
 }
 
 /** Returns the posting weight of term `termId` in the article at `position`, or 0 when it has none. */

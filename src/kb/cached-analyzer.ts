@@ -1,38 +1,50 @@
-import { foldText, isInformative, joinSplitCompound, splitWords, termForms, type TextLanguage } from './normalize.js';
+import { compoundsStartingWith, foldText, isInformative, splitWords, termForms, type TextLanguage } from './normalize.js';
 
 /**
  * Analysis of many texts with the per-word work done once: each distinct word is folded
- * once, and each distinct folded word gets its search forms once per language. The index
- * build uses it, because article text repeats the same few thousand words millions of
- * times. It returns the same informative words with the same forms as `analyzeText`.
+ * once, and gets its search forms once per language. The index build uses it, because
+ * article text repeats the same few thousand words millions of times. It returns the
+ * same informative words with the same forms as `analyzeText`.
  *
  * The caches grow with the vocabulary of the analysed texts, so an analyzer lives for one
  * index build and is then dropped.
  */
+
+const LANGUAGES: readonly TextLanguage[] = ['pl', 'en', 'und'];
+
+/** Cache record of one distinct lower-case word. */
+interface WordRecord<Entry> {
+  folded: string;
+  /** Second words that join this one into a compound, with the joined form. */
+  compounds: ReadonlyMap<string, string> | undefined;
+  /** Entry per language in `LANGUAGES` order; null for a word that is not informative, undefined until needed. */
+  entries: Array<Entry | null | undefined>;
+}
+
 export class CachedTextAnalyzer<Entry> {
-  private readonly foldedWords = new Map<string, string>();
-  private readonly entries = new Map<string, Entry | null>();
+  private readonly words = new Map<string, WordRecord<Entry>>();
+  /** Entries of compounds, which have no word record of their own, per language and joined form. */
+  private readonly compoundEntries = new Map<string, Entry | null>();
 
   /** `toEntry` converts the search forms of one informative word into what `analyze` returns for it. */
   constructor(private readonly toEntry: (forms: Map<string, number>) => Entry) {}
 
   /** Returns the entry of every informative word of `text`, in text order, repeated words repeated. */
   analyze(text: string, language: TextLanguage): Entry[] {
+    const languageIndex = LANGUAGES.indexOf(language);
     const words = splitWords(text);
     const result: Entry[] = [];
-    let next = words.length > 0 ? this.fold(words[0] as string) : '';
     for (let i = 0; i < words.length; i++) {
-      let folded = next;
-      next = i + 1 < words.length ? this.fold(words[i + 1] as string) : '';
-      if (i + 1 < words.length) {
-        const joined = joinSplitCompound(folded, next);
-        if (joined !== undefined) {
-          folded = joined;
-          i++;
-          next = i + 1 < words.length ? this.fold(words[i + 1] as string) : '';
-        }
+      const record = this.recordOf(words[i] as string);
+      let entry: Entry | null;
+      const joined = record.compounds && i + 1 < words.length ? record.compounds.get(this.recordOf(words[i + 1] as string).folded) : undefined;
+      if (joined !== undefined) {
+        entry = this.compoundEntry(joined, language);
+        i++;
+      } else {
+        const cached = record.entries[languageIndex];
+        entry = cached === undefined ? this.fillEntry(record, languageIndex) : cached;
       }
-      const entry = this.entryOf(folded, language);
       if (entry !== null) {
         result.push(entry);
       }
@@ -40,22 +52,33 @@ export class CachedTextAnalyzer<Entry> {
     return result;
   }
 
-  private fold(word: string): string {
-    let folded = this.foldedWords.get(word);
-    if (folded === undefined) {
-      folded = foldText(word);
-      this.foldedWords.set(word, folded);
+  private recordOf(word: string): WordRecord<Entry> {
+    let record = this.words.get(word);
+    if (record === undefined) {
+      const folded = foldText(word);
+      record = { folded, compounds: compoundsStartingWith(folded), entries: [undefined, undefined, undefined] };
+      this.words.set(word, record);
     }
-    return folded;
+    return record;
+  }
+
+  private fillEntry(record: WordRecord<Entry>, languageIndex: number): Entry | null {
+    const entry = this.entryOf(record.folded, LANGUAGES[languageIndex] as TextLanguage);
+    record.entries[languageIndex] = entry;
+    return entry;
+  }
+
+  private compoundEntry(joined: string, language: TextLanguage): Entry | null {
+    const key = `${language}:${joined}`;
+    let entry = this.compoundEntries.get(key);
+    if (entry === undefined) {
+      entry = this.entryOf(joined, language);
+      this.compoundEntries.set(key, entry);
+    }
+    return entry;
   }
 
   private entryOf(folded: string, language: TextLanguage): Entry | null {
-    const key = `${language}:${folded}`;
-    let entry = this.entries.get(key);
-    if (entry === undefined) {
-      entry = isInformative(folded) ? this.toEntry(termForms(folded, language)) : null;
-      this.entries.set(key, entry);
-    }
-    return entry;
+    return isInformative(folded) ? this.toEntry(termForms(folded, language)) : null;
   }
 }

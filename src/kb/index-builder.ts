@@ -221,7 +221,7 @@ function layOutPostings(table: FieldFrequencyTable, articleCount: number, termCo
     let entry = articleStarts[article] as number;
     while (entry < end) {
       const termId = terms[entry] as number;
-      // Fields come in FIELDS order, as the sum below needs for the same rounding everywhere.
+      // Entries of one term come in FIELDS order, so every build rounds this sum the same way.
       let boosted = 0;
       for (; entry < end && terms[entry] === termId; entry++) {
         const fieldIndex = fields[entry] as number;
@@ -239,40 +239,57 @@ function layOutPostings(table: FieldFrequencyTable, articleCount: number, termCo
 
 function buildKeyWordTable(keyWords: readonly WordEntry[][], postingStarts: Int32Array): KeyWordTable {
   const articleCount = keyWords.length;
+  const termCount = postingStarts.length - 1;
   const frequencyOf = (termId: number): number => (postingStarts[termId + 1] as number) - (postingStarts[termId] as number);
   const articleStarts = new Int32Array(articleCount + 1);
   const articleIdfTotals = new Float64Array(articleCount);
+  const wordArticles = new TypedArrayBuilder(Int32Array);
   const wordIdf = new TypedArrayBuilder(Float64Array);
-  const wordStarts = new TypedArrayBuilder(Int32Array);
-  const formTerms = new TypedArrayBuilder(Int32Array);
-  const formFactors = new TypedArrayBuilder(Float64Array);
+  const termStarts = new Int32Array(termCount + 1);
 
   keyWords.forEach((words, article) => {
     let total = 0;
     for (const word of words) {
       const idf = inverseDocumentFrequency(articleCount, frequencyOf(word.termIds[0] as number));
       total += idf;
+      wordArticles.push(article);
       wordIdf.push(idf);
-      wordStarts.push(formTerms.length);
-      word.termIds.forEach((termId, form) => {
-        if (frequencyOf(termId) > 0) {
-          formTerms.push(termId);
-          formFactors.push(word.factors[form] as number);
-        }
-      });
+      for (const termId of word.termIds) {
+        termStarts[termId + 1] = (termStarts[termId + 1] as number) + 1;
+      }
     }
     articleIdfTotals[article] = total;
     articleStarts[article + 1] = wordIdf.length;
   });
-  wordStarts.push(formTerms.length);
+  for (let termId = 0; termId < termCount; termId++) {
+    termStarts[termId + 1] = (termStarts[termId + 1] as number) + (termStarts[termId] as number);
+  }
+
+  const entryCount = termStarts[termCount] as number;
+  const termWords = new Int32Array(entryCount);
+  const termWordFactors = new Float64Array(entryCount);
+  const cursor = termStarts.slice(0, termCount);
+  let wordIndex = 0;
+  for (const words of keyWords) {
+    for (const word of words) {
+      word.termIds.forEach((termId, form) => {
+        const at = cursor[termId] as number;
+        cursor[termId] = at + 1;
+        termWords[at] = wordIndex;
+        termWordFactors[at] = word.factors[form] as number;
+      });
+      wordIndex++;
+    }
+  }
 
   return {
     articleStarts,
+    wordArticles: wordArticles.toArray(),
     wordIdf: wordIdf.toArray(),
     articleIdfTotals,
-    wordStarts: wordStarts.toArray(),
-    formTerms: formTerms.toArray(),
-    formFactors: formFactors.toArray(),
+    termStarts,
+    termWords,
+    termWordFactors,
   };
 }
 
@@ -289,8 +306,8 @@ export function buildBm25Index(articles: readonly MatchableArticle[]): Bm25Index
   const termCount = dictionary.terms.length;
   const postings = layOutPostings(table, articles.length, termCount);
 
-  // A term can have no posting when it comes only from the key-word text, where a title
-  // and a tag may join into a compound ("wi" + "fi"); searches must not see it.
+  // A term can have no posting when it comes only from the key-word text, where the last
+  // title word and the first tag may join into a compound ("wi" + "fi"). Searches skip it.
   const termIds = new Map<string, number>();
   for (const [term, termId] of dictionary.ids) {
     if ((postings.postingStarts[termId + 1] as number) > (postings.postingStarts[termId] as number)) {

@@ -3,9 +3,10 @@ import { estimateConfidence } from './confidence.js';
 import { buildBm25Index } from './index-builder.js';
 import { guessLanguage, type DetectLanguage } from './language-guess.js';
 import type { TextLanguage } from './normalize.js';
-import { KEY_COVERAGE_BONUS, QueryScorer, type ArticleScore, type QueryTerm } from './query-scoring.js';
+import { KEY_COVERAGE_BONUS, QueryScorer, type ArticleScore, type MatchedArticles, type QueryTerm } from './query-scoring.js';
 import { prepareQuery } from './query-words.js';
 import { selectTopArticles, type ScoredArticle } from './top-articles.js';
+import { TranslationFinder } from './translations.js';
 
 export { DEFAULT_CONFIDENCE_THRESHOLD } from './confidence.js';
 export type { MatchableArticle } from './bm25-index.js';
@@ -38,6 +39,8 @@ export interface KbSearchOptions {
   /**
    * Score factor per article id from requesters' feedback (see `feedbackFactor`). It
    * re-orders the ranking only; the confidence of an article stays what its text earns.
+   * The matcher keeps the factors of the last map it was given by article, so pass a new
+   * map when the factors change rather than changing the map in place.
    */
   feedbackFactors?: ReadonlyMap<string, number>;
 }
@@ -81,23 +84,50 @@ function toMatch(article: MatchableArticle, result: ArticleScore, terms: readonl
 }
 
 /**
- * Returns the best article other than `result` in the language of `result`. Translations
- * of an article are not competitors, so they do not lower its margin.
+ * Returns the best article other than `result` that competes with it: one in the same
+ * language, or one in another language that is not its translation.
  */
-function runnerUp(index: Bm25Index, ranked: readonly ScoredArticle[], result: ScoredArticle): ScoredArticle | undefined {
-  const language = index.articles[result.position]?.language;
-  return ranked.find((other) => other !== result && index.articles[other.position]?.language === language);
+function runnerUp(
+  languageIds: Int32Array,
+  translations: TranslationFinder,
+  ranked: readonly ScoredArticle[],
+  result: ScoredArticle,
+): ScoredArticle | undefined {
+  const language = languageIds[result.position];
+  return ranked.find(
+    (other) =>
+      other !== result &&
+      (languageIds[other.position] === language || !translations.areTranslations(result.position, other.position)),
+  );
 }
 
 class Bm25Matcher implements KbMatcher {
   private readonly index: Bm25Index;
   private readonly scorer: QueryScorer;
   private readonly detectLanguage: DetectLanguage;
+  private readonly translations: TranslationFinder;
+  /** Language of each article as a number, so ranking compares numbers, not strings. */
+  private readonly languageIds: Int32Array;
+  private readonly languageIdByName = new Map<string, number>();
+  /** Full score per article position for the current search, valid at its matched positions. */
+  private readonly scores: Float64Array;
+  /** Feedback factors by article position, for the last map a search passed, because callers reuse one map between searches. */
+  private feedbackByPosition: { factors: ReadonlyMap<string, number>; byPosition: Float64Array } | undefined;
 
   constructor(articles: readonly MatchableArticle[], options: Bm25MatcherOptions) {
     this.index = buildBm25Index(articles);
     this.scorer = new QueryScorer(this.index);
+    this.translations = new TranslationFinder(this.index.articles);
+    this.scores = new Float64Array(articles.length);
     this.detectLanguage = options.detectLanguage ?? guessLanguage;
+    this.languageIds = Int32Array.from(articles, (article) => {
+      let id = this.languageIdByName.get(article.language);
+      if (id === undefined) {
+        id = this.languageIdByName.size;
+        this.languageIdByName.set(article.language, id);
+      }
+      return id;
+    });
   }
 
   get size(): number {
@@ -115,31 +145,49 @@ class Bm25Matcher implements KbMatcher {
       return [];
     }
     const matched = this.scorer.scoreWords(words, options.includeAgentOnly === true);
-    const articles = this.index.articles;
-    const feedback = options.feedbackFactors;
+    this.computeScores(matched, language, options.feedbackFactors);
     const ranked = selectTopArticles({
       positions: matched.positions,
       count: matched.count,
       limit,
-      // The factors apply in this order everywhere, so equal inputs give equal scores.
-      scoreOf: (position, keyCoverage) => {
-        const article = articles[position] as MatchableArticle;
-        let score = (matched.bm25[position] as number) * (1 + KEY_COVERAGE_BONUS * keyCoverage);
-        if (language !== 'und' && article.language === language) {
-          score *= SAME_LANGUAGE_FACTOR;
-        }
-        return score * ((feedback && feedback.get(article.articleId)) ?? 1);
-      },
-      keyCoverageOf: (position) => this.scorer.keyCoverage(position),
-      languageOf: (position) => (articles[position] as MatchableArticle).language,
+      scores: this.scores,
+      languages: this.languageIds,
+      languageCount: this.languageIdByName.size,
     });
 
+    const articles = this.index.articles;
     return ranked.slice(0, limit).map((result) => {
-      const competitor = runnerUp(this.index, ranked, result);
+      const competitor = runnerUp(this.languageIds, this.translations, ranked, result);
       const score = this.articleScore(matched.terms, result);
       const confidence = estimateConfidence(matched.terms, score, competitor, articles.length);
       return toMatch(articles[result.position] as MatchableArticle, score, matched.terms, confidence);
     });
+  }
+
+  /**
+   * Writes the full score of every matched article into `scores`: the BM25F sum with the
+   * key-coverage bonus, times the same-language preference and the feedback factor.
+   */
+  private computeScores(matched: MatchedArticles, language: TextLanguage, feedbackFactors: ReadonlyMap<string, number> | undefined): void {
+    const preferredLanguage = language === 'und' ? -1 : (this.languageIdByName.get(language) ?? -1);
+    const feedback = feedbackFactors ? this.feedbackFactorsByPosition(feedbackFactors) : undefined;
+    const { positions, count, bm25 } = matched;
+    for (let index = 0; index < count; index++) {
+      const position = positions[index] as number;
+      let score = (bm25[position] as number) * (1 + KEY_COVERAGE_BONUS * this.scorer.keyCoverage(position));
+      if (this.languageIds[position] === preferredLanguage) {
+        score *= SAME_LANGUAGE_FACTOR;
+      }
+      this.scores[position] = feedback ? score * (feedback[position] as number) : score;
+    }
+  }
+
+  private feedbackFactorsByPosition(factors: ReadonlyMap<string, number>): Float64Array {
+    if (this.feedbackByPosition?.factors !== factors) {
+      const byPosition = Float64Array.from(this.index.articles, (article) => factors.get(article.articleId) ?? 1);
+      this.feedbackByPosition = { factors, byPosition };
+    }
+    return this.feedbackByPosition.byPosition;
   }
 
   private articleScore(terms: readonly QueryTerm[], result: ScoredArticle): ArticleScore {
@@ -147,7 +195,7 @@ class Bm25Matcher implements KbMatcher {
       position: result.position,
       score: result.score,
       termStrengths: this.scorer.termStrengths(terms, result.position),
-      keyCoverage: result.keyCoverage,
+      keyCoverage: this.scorer.keyCoverage(result.position),
     };
   }
 }

@@ -94,15 +94,33 @@ const englishStemmer = new StemmerEn();
 
 export { foldText };
 
+/** `SPLIT_COMPOUNDS` by first word, then second word, so a look-up builds no string. */
+const COMPOUNDS_BY_FIRST_WORD: ReadonlyMap<string, ReadonlyMap<string, string>> = (() => {
+  const byFirst = new Map<string, Map<string, string>>();
+  for (const [pair, joined] of SPLIT_COMPOUNDS) {
+    const [first, second] = pair.split(' ') as [string, string];
+    const seconds = byFirst.get(first) ?? new Map<string, string>();
+    seconds.set(second, joined);
+    byFirst.set(first, seconds);
+  }
+  return byFirst;
+})();
+
 /** Splits `text` into lower-case words, apostrophes inside a word dropped, before folding. */
 export function splitWords(text: string): string[] {
-  const lower = text.toLowerCase().replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  let lower = text.toLowerCase();
+  if (lower.includes("'") || lower.includes('’')) {
+    lower = lower.replace(/(\p{L})['’](\p{L})/gu, '$1$2');
+  }
   return lower.match(/[\p{L}\p{N}]+/gu) ?? [];
 }
 
-/** Returns the joined form of two folded words in `SPLIT_COMPOUNDS` ("wi", "fi" → "wifi"), else undefined. */
-export function joinSplitCompound(folded: string, nextFolded: string): string | undefined {
-  return SPLIT_COMPOUNDS.get(`${folded} ${nextFolded}`);
+/**
+ * Returns the second words that join `folded` into a compound, each with the joined form
+ * ("wi" → {"fi" → "wifi"}), or undefined when `folded` starts no pair of `SPLIT_COMPOUNDS`.
+ */
+export function compoundsStartingWith(folded: string): ReadonlyMap<string, string> | undefined {
+  return COMPOUNDS_BY_FIRST_WORD.get(folded);
 }
 
 /**
@@ -115,7 +133,7 @@ export function tokenize(text: string): Token[] {
   for (let i = 0; i < words.length; i++) {
     const word = words[i] as string;
     const next = words[i + 1];
-    const joined = next === undefined ? undefined : joinSplitCompound(foldText(word), foldText(next));
+    const joined = next === undefined ? undefined : compoundsStartingWith(foldText(word))?.get(foldText(next));
     if (joined !== undefined && next !== undefined) {
       tokens.push({ surface: `${word}-${next}`, folded: joined });
       i++;
@@ -220,25 +238,14 @@ export function termForms(folded: string, language: TextLanguage): Map<string, n
 }
 
 /**
- * Tokenises `text` and returns its informative tokens with their search forms. A caller
- * that analyses many texts may pass `cache`, which keeps the forms per folded word and
- * language. The caller owns the cache and drops it when done, so it cannot grow without bound.
+ * Tokenises `text` and returns its informative tokens with their search forms. Each
+ * token gets its own forms map, so a caller may add forms to it. `CachedTextAnalyzer`
+ * returns the same forms for many texts with the per-word work done once.
  */
-export function analyzeText(text: string, language: TextLanguage, cache?: Map<string, Map<string, number>>): AnalyzedToken[] {
+export function analyzeText(text: string, language: TextLanguage): AnalyzedToken[] {
   return tokenize(text)
     .filter((token) => isInformative(token.folded))
-    .map((token) => {
-      if (!cache) {
-        return { ...token, forms: termForms(token.folded, language) };
-      }
-      const key = `${language}:${token.folded}`;
-      let forms = cache.get(key);
-      if (!forms) {
-        forms = termForms(token.folded, language);
-        cache.set(key, forms);
-      }
-      return { ...token, forms };
-    });
+    .map((token) => ({ ...token, forms: termForms(token.folded, language) }));
 }
 
 /**
@@ -267,11 +274,11 @@ export function stemSimilarity(a: string, b: string): number {
 /** Returns the best similarity between any form of `a` and any form of `b`, factors applied. */
 export function formsSimilarity(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): number {
   let best = 0;
-  for (const [formA, factorA] of a) {
-    for (const [formB, factorB] of b) {
+  a.forEach((factorA, formA) => {
+    b.forEach((factorB, formB) => {
       best = Math.max(best, stemSimilarity(formA, formB) * factorA * factorB);
-    }
-  }
+    });
+  });
   return best;
 }
 

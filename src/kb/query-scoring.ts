@@ -60,7 +60,7 @@ export interface MatchedArticles {
 
 /**
  * Scores queries against one index. It keeps its working arrays between queries, so one
- * scorer serves one query at a time; searches are synchronous, so a matcher can own one.
+ * scorer serves one query at a time. Searches are synchronous, so a matcher can own one.
  */
 export class QueryScorer {
   private readonly bm25: Float64Array;
@@ -72,6 +72,14 @@ export class QueryScorer {
   /** Best weight any query word gives each term id; non-zero at `weightedTerms` only. */
   private readonly candidateWeights: Float64Array;
   private weightedTerms: number[] = [];
+  /** Best match of each key word, valid where `wordStamps` contains the query's stamp. */
+  private readonly wordBest: Float64Array;
+  private readonly wordStamps: Uint32Array;
+  /** Key coverage per article, valid where `coverageStamps` contains the query's stamp, 0 elsewhere. */
+  private readonly keyCoverages: Float64Array;
+  private readonly coverageStamps: Uint32Array;
+  private readonly coveredArticles: Int32Array;
+  private queryStamp = 0;
   private stamp = 0;
 
   constructor(private readonly index: Bm25Index) {
@@ -83,23 +91,38 @@ export class QueryScorer {
     this.termMatches = new Int32Array(articleCount);
     this.matches = new Int32Array(articleCount);
     this.candidateWeights = new Float64Array(index.postingStarts.length);
+    this.wordBest = new Float64Array(index.keyWords.wordArticles.length);
+    this.wordStamps = new Uint32Array(index.keyWords.wordArticles.length);
+    this.keyCoverages = new Float64Array(articleCount);
+    this.coverageStamps = new Uint32Array(articleCount);
+    this.coveredArticles = new Int32Array(articleCount);
   }
 
   /**
    * Scores every article that matches at least one word, skipping agent-only articles
    * unless `includeAgentOnly`. Document frequencies count every article, agent-only
-   * ones included, so the weights do not depend on who asks.
+   * ones included, so the weights are the same with and without them.
    */
   scoreWords(words: readonly QueryWord[], includeAgentOnly: boolean): MatchedArticles {
     const { postingStarts, postingArticles, postingWeights, agentOnly } = this.index;
     const articleCount = this.index.articles.length;
-    const queryStamp = this.nextStamp();
+    // One stamp for the query and one per word; clearing only between queries keeps them apart.
+    if (this.stamp > MAX_STAMP - words.length - 1) {
+      for (const stamps of [this.termStamps, this.queryStamps, this.wordStamps, this.coverageStamps]) {
+        stamps.fill(0);
+      }
+      this.stamp = 0;
+    }
+    const queryStamp = ++this.stamp;
+    this.queryStamp = queryStamp;
     let matchCount = 0;
 
     const terms = words.map((word): QueryTerm => {
-      const termStamp = this.nextStamp();
+      const termStamp = ++this.stamp;
       let termMatchCount = 0;
-      for (const [termId, similarity] of word.candidates) {
+      for (let candidate = 0; candidate < word.candidateTerms.length; candidate++) {
+        const termId = word.candidateTerms[candidate] as number;
+        const similarity = word.candidateWeights[candidate] as number;
         const end = postingStarts[termId + 1] as number;
         for (let entry = postingStarts[termId] as number; entry < end; entry++) {
           const position = postingArticles[entry] as number;
@@ -136,31 +159,18 @@ export class QueryScorer {
     });
 
     this.setCandidateWeights(words);
+    this.computeKeyCoverage();
     return { terms, positions: this.matches, count: matchCount, bm25: this.bm25 };
   }
 
   /**
-   * Returns the IDF-weighted share of the article's title and tag words that the last
-   * scored query matches. A mail that names what an article is about ("VPN", "drukarka")
-   * covers much of it, but a mail that shares only everyday words with the body covers little.
+   * Returns the IDF-weighted share, 0..1, of the article's title and tag words that the
+   * last scored query matches. A mail that names what an article is about ("VPN",
+   * "drukarka") covers much of it, but a mail that shares only everyday words with the
+   * body covers little.
    */
   keyCoverage(position: number): number {
-    const { articleStarts, wordIdf, articleIdfTotals, wordStarts, formTerms, formFactors } = this.index.keyWords;
-    const total = articleIdfTotals[position] as number;
-    if (!(total > 0)) {
-      return 0;
-    }
-    let covered = 0;
-    const end = articleStarts[position + 1] as number;
-    for (let word = articleStarts[position] as number; word < end; word++) {
-      let best = 0;
-      const formsEnd = wordStarts[word + 1] as number;
-      for (let form = wordStarts[word] as number; form < formsEnd; form++) {
-        best = Math.max(best, (formFactors[form] as number) * (this.candidateWeights[formTerms[form] as number] as number));
-      }
-      covered += (wordIdf[word] as number) * best;
-    }
-    return covered / total;
+    return this.coverageStamps[position] === this.queryStamp ? (this.keyCoverages[position] as number) : 0;
   }
 
   /** Returns, per term, the best candidate's similarity times its weight in the article at `position`. */
@@ -168,8 +178,9 @@ export class QueryScorer {
     const strengths = new Float64Array(terms.length);
     terms.forEach((term, termIndex) => {
       let best = 0;
-      for (const [termId, similarity] of term.candidates) {
-        best = Math.max(best, similarity * postingWeight(this.index, termId, position));
+      for (let candidate = 0; candidate < term.candidateTerms.length; candidate++) {
+        const weight = postingWeight(this.index, term.candidateTerms[candidate] as number, position);
+        best = Math.max(best, (term.candidateWeights[candidate] as number) * weight);
       }
       strengths[termIndex] = best;
     });
@@ -182,7 +193,9 @@ export class QueryScorer {
     }
     this.weightedTerms = [];
     for (const word of words) {
-      for (const [termId, weight] of word.candidates) {
+      for (let candidate = 0; candidate < word.candidateTerms.length; candidate++) {
+        const termId = word.candidateTerms[candidate] as number;
+        const weight = word.candidateWeights[candidate] as number;
         const current = this.candidateWeights[termId] as number;
         if (current === 0) {
           this.weightedTerms.push(termId);
@@ -192,12 +205,45 @@ export class QueryScorer {
     }
   }
 
-  private nextStamp(): number {
-    if (this.stamp === MAX_STAMP) {
-      this.termStamps.fill(0);
-      this.queryStamps.fill(0);
-      this.stamp = 0;
+  /**
+   * Finds the key words that the query's candidate terms match, then computes the coverage
+   * of each article that owns one. The sum runs over the article's key words in their
+   * stored order, so every search rounds it the same way.
+   */
+  private computeKeyCoverage(): void {
+    const { termStarts, termWords, termWordFactors, wordArticles, articleStarts, wordIdf, articleIdfTotals } = this.index.keyWords;
+    const stamp = this.queryStamp;
+    let coveredCount = 0;
+    for (const termId of this.weightedTerms) {
+      const weight = this.candidateWeights[termId] as number;
+      const end = termStarts[termId + 1] as number;
+      for (let entry = termStarts[termId] as number; entry < end; entry++) {
+        const word = termWords[entry] as number;
+        const match = (termWordFactors[entry] as number) * weight;
+        if (this.wordStamps[word] !== stamp) {
+          this.wordStamps[word] = stamp;
+          this.wordBest[word] = match;
+          const article = wordArticles[word] as number;
+          if (this.coverageStamps[article] !== stamp) {
+            this.coverageStamps[article] = stamp;
+            this.coveredArticles[coveredCount++] = article;
+          }
+        } else if (match > (this.wordBest[word] as number)) {
+          this.wordBest[word] = match;
+        }
+      }
     }
-    return ++this.stamp;
+
+    for (let covered = 0; covered < coveredCount; covered++) {
+      const article = this.coveredArticles[covered] as number;
+      const total = articleIdfTotals[article] as number;
+      let sum = 0;
+      const end = articleStarts[article + 1] as number;
+      for (let word = articleStarts[article] as number; word < end; word++) {
+        const best = this.wordStamps[word] === stamp ? (this.wordBest[word] as number) : 0;
+        sum += (wordIdf[word] as number) * best;
+      }
+      this.keyCoverages[article] = total > 0 ? sum / total : 0;
+    }
   }
 }

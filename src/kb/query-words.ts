@@ -21,8 +21,10 @@ const OTHER_LANGUAGE_FORM_FACTOR = 0.9;
 export interface QueryWord {
   /** The word as the query wrote it, lower-cased. */
   surface: string;
-  /** Ids of the index terms this word matches, with similarity times form factor. */
-  candidates: Map<number, number>;
+  /** Ids of the index terms this word matches. */
+  candidateTerms: Int32Array;
+  /** Similarity times form factor of each of `candidateTerms`, in (0, 1]. */
+  candidateWeights: Float64Array;
   /** How many times the query contains the word (any inflected form). */
   occurrences: number;
 }
@@ -42,7 +44,7 @@ function mergeRepeatedWords(tokens: readonly AnalyzedToken[]): Array<{ token: An
 }
 
 /** Adds the stems of the other language to each token, at `OTHER_LANGUAGE_FORM_FACTOR`. */
-function addOtherLanguageForms(tokens: readonly AnalyzedToken[], language: TextLanguage): void {
+export function addOtherLanguageForms(tokens: readonly AnalyzedToken[], language: TextLanguage): void {
   if (language === 'und') {
     return;
   }
@@ -60,11 +62,11 @@ function addOtherLanguageForms(tokens: readonly AnalyzedToken[], language: TextL
 /** Returns the index terms a token's forms match, each with its best similarity times form factor. */
 function resolveCandidates(index: Bm25Index, token: AnalyzedToken): Map<number, number> {
   const candidates = new Map<number, number>();
-  for (const [form, factor] of token.forms) {
-    for (const [termId, similarity] of matchingTerms(index, form)) {
+  token.forms.forEach((factor, form) => {
+    matchingTerms(index, form).forEach((similarity, termId) => {
       candidates.set(termId, Math.max(candidates.get(termId) ?? 0, similarity * factor));
-    }
-  }
+    });
+  });
   if (candidates.size === 0) {
     // Only a word that matches nothing is taken for a typo, so a correct word never
     // picks up the postings of its near neighbours.
@@ -82,9 +84,14 @@ export function prepareQuery(index: Bm25Index, query: string, language: TextLang
   const merged = mergeRepeatedWords(analyzeText(query, language));
   const expanded = expandSynonyms(merged.map((entry) => entry.token));
   addOtherLanguageForms(expanded, language);
-  return expanded.map((token, position) => ({
-    surface: token.surface,
-    candidates: resolveCandidates(index, token),
-    occurrences: merged[position]?.count ?? 1,
-  }));
+  return expanded.map((token, position) => {
+    // Plain arrays, because the scorer walks them for every posting list it reads.
+    const candidates = resolveCandidates(index, token);
+    return {
+      surface: token.surface,
+      candidateTerms: Int32Array.from(candidates.keys()),
+      candidateWeights: Float64Array.from(candidates.values()),
+      occurrences: merged[position]?.count ?? 1,
+    };
+  });
 }

@@ -1,20 +1,14 @@
 /**
- * Selection of the best articles of a query without computing the full score of every
- * matching article. The full score multiplies the BM25F sum by a key-coverage bonus that
- * costs a pass over the article's title and tag words, while an upper bound of it costs
- * one multiplication. Articles are visited from the highest bound down, and the visit
- * stops once no remaining bound can change the result.
- *
- * The result contains the best `limit` articles and, for each language among them, the
- * two best articles of that language, because the confidence of an article compares it
- * with the best other article in its language.
+ * Selection of the best articles of a query in one pass over the matching articles,
+ * without sorting them all. The result contains the best `limit` articles and the three best
+ * of each language, because the confidence of an article compares it with the best other
+ * article that is not its translation.
  */
 
-/** One article with its full score. */
+/** One selected article with its full score. */
 export interface ScoredArticle {
   position: number;
   score: number;
-  keyCoverage: number;
   /** Order of first match, which breaks ties between equal scores. */
   order: number;
 }
@@ -24,151 +18,69 @@ export interface TopArticlesInput {
   positions: Int32Array;
   count: number;
   limit: number;
-  /** Full score of an article for a given key coverage; must not decrease as key coverage grows from 0 to 1. */
-  scoreOf: (position: number, keyCoverage: number) => number;
-  keyCoverageOf: (position: number) => number;
-  languageOf: (position: number) => string;
+  /** Full score per article position, valid at `positions`. */
+  scores: Float64Array;
+  /** Language of each article position as a small whole number (0, 1, 2…), equal for equal languages. */
+  languages: Int32Array;
+  /** Number of distinct values in `languages`. */
+  languageCount: number;
 }
 
-/** Articles a language needs scored: the best and its runner-up. */
-const PER_LANGUAGE = 2;
+/**
+ * Articles kept per language: the best, its runner-up and one more, so that the best
+ * article of another language that is not a translation of a result is among them even
+ * when one translation ranks above it.
+ */
+const PER_LANGUAGE = 3;
 
 function outranks(a: ScoredArticle, b: ScoredArticle): boolean {
   return a.score > b.score || (a.score === b.score && a.order < b.order);
 }
 
-/** Inserts `article` into `list`, sorted best first, keeping at most `size` entries. */
-function insertBounded(list: ScoredArticle[], article: ScoredArticle, size: number): void {
+/** Inserts `article` into `list`, sorted best first, keeping at most `size` entries, and returns the lowest score a later article must beat. */
+function insertBounded(list: ScoredArticle[], article: ScoredArticle, size: number): number {
   let at = list.length;
   while (at > 0 && outranks(article, list[at - 1] as ScoredArticle)) {
     at--;
   }
-  if (at < size) {
-    list.splice(at, 0, article);
-    if (list.length > size) {
-      list.pop();
-    }
+  list.splice(at, 0, article);
+  if (list.length > size) {
+    list.pop();
   }
-}
-
-/** A binary max-heap of candidate indices keyed by their score bound. */
-class BoundHeap {
-  private readonly items: Int32Array;
-  private size: number;
-
-  constructor(
-    count: number,
-    private readonly bounds: Float64Array,
-  ) {
-    this.items = new Int32Array(count);
-    for (let index = 0; index < count; index++) {
-      this.items[index] = index;
-    }
-    this.size = count;
-    for (let index = (count >>> 1) - 1; index >= 0; index--) {
-      this.siftDown(index);
-    }
-  }
-
-  get isEmpty(): boolean {
-    return this.size === 0;
-  }
-
-  peekBound(): number {
-    return this.bounds[this.items[0] as number] as number;
-  }
-
-  pop(): number {
-    const top = this.items[0] as number;
-    this.size--;
-    this.items[0] = this.items[this.size] as number;
-    this.siftDown(0);
-    return top;
-  }
-
-  private siftDown(start: number): void {
-    let index = start;
-    for (;;) {
-      const left = 2 * index + 1;
-      if (left >= this.size) {
-        return;
-      }
-      const right = left + 1;
-      let child = left;
-      if (right < this.size && this.key(right) > this.key(left)) {
-        child = right;
-      }
-      if (this.key(child) <= this.key(index)) {
-        return;
-      }
-      const swap = this.items[index] as number;
-      this.items[index] = this.items[child] as number;
-      this.items[child] = swap;
-      index = child;
-    }
-  }
-
-  private key(slot: number): number {
-    return this.bounds[this.items[slot] as number] as number;
-  }
-}
-
-/** True when every language of `top` has two scored articles that no remaining bound can beat. */
-function languagesSettled(top: readonly ScoredArticle[], perLanguage: ReadonlyMap<string, ScoredArticle[]>, languageOf: (position: number) => string, bound: number): boolean {
-  return top.every((article) => {
-    const best = perLanguage.get(languageOf(article.position)) ?? [];
-    return best.length === PER_LANGUAGE && (best[PER_LANGUAGE - 1] as ScoredArticle).score >= bound;
-  });
+  return list.length < size ? Number.NEGATIVE_INFINITY : (list[size - 1] as ScoredArticle).score;
 }
 
 /**
- * Returns the scored articles, best first, ties in order of first match. The list holds
- * at least the best `limit` articles and the two best of each of their languages, exactly
- * as scoring every candidate would rank them.
+ * Returns the best `limit` articles and the three best of every language, best first,
+ * ties in order of first match: the same order a sort of every candidate would give.
  */
 export function selectTopArticles(input: TopArticlesInput): ScoredArticle[] {
-  const { positions, count, limit, scoreOf, keyCoverageOf, languageOf } = input;
-  const bounds = new Float64Array(count);
-  for (let index = 0; index < count; index++) {
-    const position = positions[index] as number;
-    // The maximum of both ends holds even for a negative feedback factor.
-    bounds[index] = Math.max(scoreOf(position, 0), scoreOf(position, 1));
-  }
-
-  const heap = new BoundHeap(count, bounds);
-  const scored: ScoredArticle[] = [];
+  const { positions, count, limit, scores, languages, languageCount } = input;
   const top: ScoredArticle[] = [];
-  const perLanguage = new Map<string, ScoredArticle[]>();
-  let topSettled = false;
-  let neededLanguages: Set<string> | undefined;
+  const perLanguage = Array.from({ length: languageCount }, (): ScoredArticle[] => []);
+  // A candidate enters a full list only with a higher score than its last entry, because
+  // candidates come in order of first match and an equal score ranks lower.
+  let topFloor = Number.NEGATIVE_INFINITY;
+  const languageFloors = new Float64Array(languageCount).fill(Number.NEGATIVE_INFINITY);
 
-  while (!heap.isEmpty) {
-    const bound = heap.peekBound();
-    if (!topSettled && top.length === limit && bound < (top[limit - 1] as ScoredArticle).score) {
-      // No remaining article can enter the best `limit`; only runners-up are still missing.
-      topSettled = true;
-      neededLanguages = new Set(top.map((article) => languageOf(article.position)));
-    }
-    if (topSettled && languagesSettled(top, perLanguage, languageOf, bound)) {
-      break;
-    }
-    const order = heap.pop();
+  for (let order = 0; order < count; order++) {
     const position = positions[order] as number;
-    const language = languageOf(position);
-    if (neededLanguages && !neededLanguages.has(language)) {
+    const score = scores[position] as number;
+    const language = languages[position] as number;
+    const entersTop = score > topFloor;
+    const entersLanguage = score > (languageFloors[language] as number);
+    if (!entersTop && !entersLanguage) {
       continue;
     }
-    const keyCoverage = keyCoverageOf(position);
-    const article: ScoredArticle = { position, score: scoreOf(position, keyCoverage), keyCoverage, order };
-    scored.push(article);
-    insertBounded(top, article, limit);
-    let best = perLanguage.get(language);
-    if (!best) {
-      best = [];
-      perLanguage.set(language, best);
+    const article: ScoredArticle = { position, score, order };
+    if (entersTop) {
+      topFloor = insertBounded(top, article, limit);
     }
-    insertBounded(best, article, PER_LANGUAGE);
+    if (entersLanguage) {
+      languageFloors[language] = insertBounded(perLanguage[language] as ScoredArticle[], article, PER_LANGUAGE);
+    }
   }
 
-  return scored.sort((a, b) => (outranks(a, b) ? -1 : outranks(b, a) ? 1 : 0));
+  const selected = new Set([...top, ...perLanguage.flat()]);
+  return [...selected].sort((a, b) => (outranks(a, b) ? -1 : outranks(b, a) ? 1 : 0));
 }

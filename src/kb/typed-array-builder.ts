@@ -37,9 +37,4 @@ export class TypedArrayBuilder<T extends TypedArray> {
   toArray(): T {
     return this.buffer.slice(0, this.size) as T;
   }
-
-  /** Returns the underlying buffer, valid up to `length`, without copying; later pushes may replace it. */
-  view(): T {
-    return this.buffer;
-  }
 }

@@ -16,27 +16,36 @@ const FIXED_PREFIX_LENGTH = 2;
 /** Similarity of a term one edit away, below a prefix match (0.7 and up), above nothing. */
 export const TYPO_SIMILARITY = 0.6;
 
-/** True when `a` and `b` differ by exactly one insertion, deletion, substitution or adjacent swap. */
+/**
+ * True when `a` and `b` differ by exactly one insertion, deletion, substitution or adjacent
+ * swap. It compares character codes in place, because a search calls it for every
+ * vocabulary term that shares the query form's first characters.
+ */
 export function isOneEditApart(a: string, b: string): boolean {
   if (a === b || Math.abs(a.length - b.length) > 1) {
     return false;
   }
   let start = 0;
-  while (start < a.length && start < b.length && a[start] === b[start]) {
+  while (start < a.length && start < b.length && a.charCodeAt(start) === b.charCodeAt(start)) {
     start++;
   }
   let endA = a.length;
   let endB = b.length;
-  while (endA > start && endB > start && a[endA - 1] === b[endB - 1]) {
+  while (endA > start && endB > start && a.charCodeAt(endA - 1) === b.charCodeAt(endB - 1)) {
     endA--;
     endB--;
   }
-  const middleA = a.slice(start, endA);
-  const middleB = b.slice(start, endB);
-  if (middleA.length <= 1 && middleB.length <= 1) {
+  const differentA = endA - start;
+  const differentB = endB - start;
+  if (differentA <= 1 && differentB <= 1) {
     return true;
   }
-  return middleA.length === 2 && middleB.length === 2 && middleA[0] === middleB[1] && middleA[1] === middleB[0];
+  return (
+    differentA === 2 &&
+    differentB === 2 &&
+    a.charCodeAt(start) === b.charCodeAt(start + 1) &&
+    a.charCodeAt(start + 1) === b.charCodeAt(start)
+  );
 }
 
 /** Returns the ids of the vocabulary terms one edit away from `form`, each with `TYPO_SIMILARITY`. */

@@ -65,6 +65,12 @@ describe('Polish inflection', () => {
     expectAllMatch(['instalacja', 'instalację', 'instalacji'], 'pl');
   });
 
+  it('groups diacritic-less past and oblique forms', () => {
+    expectAllMatch(['zresetowałem', 'zresetowalem', 'zresetowała', 'zresetowala', 'resetowania'], 'pl');
+    expectAllMatch(['hasłem', 'haslem', 'hasłami', 'haslami'], 'pl');
+    expectAllMatch(['drukarką', 'drukarka', 'drukarkami', 'drukarkach'], 'pl');
+  });
+
   it('keeps unrelated words apart', () => {
     expect(formsSimilarity(formsOf('konto', 'pl'), formsOf('kontakt', 'pl'))).toBe(0);
     expect(formsSimilarity(formsOf('drukarka', 'pl'), formsOf('hasło', 'pl'))).toBe(0);
@@ -78,6 +84,12 @@ describe('English inflection', () => {
 
   it('groups password and passwords', () => {
     expectAllMatch(['password', 'passwords'], 'en');
+  });
+
+  it('groups verb forms', () => {
+    expectAllMatch(['reset', 'resets', 'resetting'], 'en');
+    expectAllMatch(['lock', 'locked', 'locking', 'locks'], 'en');
+    expectAllMatch(['connect', 'connected', 'connecting', 'connection', 'connections'], 'en');
   });
 });
 
