@@ -42,7 +42,7 @@ export async function startImapWatcherWorker(runtime: Runtime): Promise<ImapWork
     user: env.IMAP_USER,
     password: env.IMAP_PASSWORD,
     mailbox: env.IMAP_MAILBOX,
-    maxMessageBytes: env.LINIA_MAX_MESSAGE_BYTES,
+    maxMessageBytes: env.LINIA_MAX_FETCH_BYTES,
     pollIntervalMs,
     watchdogIntervalMs: env.LINIA_IMAP_WATCHDOG_SECONDS * 1000,
     commandTimeoutMs,

@@ -61,6 +61,8 @@ export const envSchema = z.object({
   SLACK_AGENT_USERGROUP: z.string().regex(/^S[A-Z0-9]{2,}$/, 'must be a Slack user group id such as S0123ABCD').optional(),
 
   LINIA_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).default(26_214_400),
+  /** Hard cap of the IMAP fetch: larger messages are fetched header-only and quarantined. */
+  LINIA_MAX_FETCH_BYTES: z.coerce.number().int().min(1024).default(104_857_600),
   LINIA_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   /** Folder for attachments of inbound mail; without it they are stored in GridFS in MongoDB. */
   LINIA_ATTACHMENT_DIR: z.string().regex(/^\//, 'must be an absolute path').optional(),
@@ -107,6 +109,7 @@ export const envFixes: Record<string, string> = {
   SLACK_SLASH_COMMAND: 'use the command set in the Slack app, e.g. /linia',
   SLACK_AGENT_USERGROUP: 'set the id of the agents\' user group (S…) or leave it unset to trust the members of the line channels only',
   LINIA_MAX_MESSAGE_BYTES: 'set a size in bytes, at least 1024',
+  LINIA_MAX_FETCH_BYTES: 'set a size in bytes, at least 1024; messages larger than this are fetched header-only and quarantined (default 104857600, 100 MiB)',
   LINIA_PARSE_TIMEOUT_MS: 'set a time in milliseconds, at least 100',
   LINIA_ATTACHMENT_DIR: 'set an absolute folder path such as /var/lib/linia/attachments, or leave it unset to store attachments in MongoDB (GridFS)',
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',

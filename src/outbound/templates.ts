@@ -17,6 +17,17 @@ export interface TemplateProps {
     otherLanguageNote: boolean;
   };
   acknowledgement: { ticketTag: string; requesterName: string; subject: string };
+  /** Sent instead of the first reply when a message is over LINIA_MAX_MESSAGE_BYTES and its attachments were not kept. */
+  'size-notice': {
+    ticketTag: string;
+    requesterName: string;
+    subject: string;
+    /** Size of the message, formatted for the language, e.g. `30,2 MB`. */
+    messageSize: string;
+    sizeLimit: string;
+    /** Names of the attachments not kept, separated by commas; empty when they had no names. */
+    attachmentNames: string;
+  };
   escalation: {
     ticketTag: string;
     line: string;

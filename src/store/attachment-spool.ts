@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
 import { mkdir, rm } from 'node:fs/promises';
 import path from 'node:path';
@@ -61,27 +61,47 @@ async function copyWithLimit(content: Readable, target: Writable, limitBytes: nu
   return skippedReason;
 }
 
+/**
+ * Keeps an error of `content` that comes before the copy starts reading (while the
+ * folder is created, for example) from crashing the process as an unhandled 'error'
+ * event. The copy still fails with it, because a destroyed stream's iterator rethrows it.
+ */
+function holdEarlyErrors(content: Readable): void {
+  content.on('error', () => undefined);
+}
+
 /** File name safe on every file system: letters, digits, dot, dash and underscore. */
 function safeFileName(filename: string | null): string {
   const base = (filename ?? 'attachment').normalize('NFKD').replace(/[^\w.-]+/g, '_').replace(/^\.+/, '');
   return (base === '' ? 'attachment' : base).slice(0, MAX_FILE_NAME_CHARS);
 }
 
-/** Stores attachments as files below one folder, one subfolder per message. */
+/** Stores attachments as files below one folder, one subfolder per message, a new file for every store call. */
 export class DiskAttachmentSpool implements AttachmentSink {
   constructor(private readonly dir: string, private readonly limitBytes: number) {
     validateLimit(limitBytes);
   }
 
   async store(attachment: AttachmentDescriptor, content: Readable): Promise<StoredAttachment> {
+    holdEarlyErrors(content);
     const folder = path.join(this.dir, createHash('sha256').update(attachment.messageKey).digest('hex').slice(0, 32));
-    const file = path.join(folder, `${attachment.index}-${safeFileName(attachment.filename)}`);
+    // A random part makes each store call write its own file, so a retried parse never
+    // overwrites or removes the file that an earlier attempt's record points to.
+    const file = path.join(folder, `${attachment.index}-${randomBytes(4).toString('hex')}-${safeFileName(attachment.filename)}`);
     await mkdir(folder, { recursive: true });
     const target = createWriteStream(file);
-    const skippedReason = await copyWithLimit(content, target, this.limitBytes, async () => {
+    const discard = async (): Promise<void> => {
       target.destroy();
       await rm(file, { force: true });
-    });
+    };
+    let skippedReason: string | null;
+    try {
+      skippedReason = await copyWithLimit(content, target, this.limitBytes, discard);
+    } catch (error) {
+      // The content failed midway, e.g. the parse timed out: no partial file stays behind.
+      await discard();
+      throw error;
+    }
     if (skippedReason !== null) {
       log.info({ messageKey: attachment.messageKey, index: attachment.index, reason: skippedReason }, 'attachment not stored');
       return { ref: null, skippedReason };
@@ -107,11 +127,19 @@ export class GridFsAttachmentSpool implements AttachmentSink {
   }
 
   async store(attachment: AttachmentDescriptor, content: Readable): Promise<StoredAttachment> {
+    holdEarlyErrors(content);
     const upload = this.bucket.openUploadStream(attachment.filename ?? 'attachment', {
       metadata: { messageKey: attachment.messageKey, index: attachment.index, contentType: attachment.contentType },
     });
     // abort() deletes the chunks already written.
-    const skippedReason = await copyWithLimit(content, upload, this.limitBytes, () => upload.abort());
+    let skippedReason: string | null;
+    try {
+      skippedReason = await copyWithLimit(content, upload, this.limitBytes, () => upload.abort());
+    } catch (error) {
+      // The content failed midway, e.g. the parse timed out: no partial upload stays behind.
+      await upload.abort().catch(() => undefined);
+      throw error;
+    }
     if (skippedReason !== null) {
       log.info({ messageKey: attachment.messageKey, index: attachment.index, reason: skippedReason }, 'attachment not stored');
       return { ref: null, skippedReason };

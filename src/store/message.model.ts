@@ -11,6 +11,23 @@ export const OUTBOUND_STATUSES = ['pending', 'sent', 'failed', 'suppressed'] as 
 
 const addressSchema = new mongoose.Schema({ address: String, name: String }, { _id: false });
 
+/** One attachment of an inbound e-mail; its content lives in the attachment spool, not here. */
+const attachmentSchema = new mongoose.Schema(
+  {
+    filename: { type: String, default: null },
+    contentType: { type: String, required: true },
+    /** Decoded size in bytes. */
+    size: { type: Number, required: true },
+    /** File path (LINIA_ATTACHMENT_DIR) or GridFS id (bucket `attachments`) of the content; null when it was not stored. */
+    storageRef: { type: String, default: null },
+    /** Reason the content was not stored, e.g. the message was over LINIA_MAX_MESSAGE_BYTES, or null when it was stored. */
+    notStoredReason: { type: String, default: null },
+    /** True for an Outlook TNEF container (winmail.dat), kept as a file and not unpacked. */
+    tnef: { type: Boolean, default: false },
+  },
+  { _id: false },
+);
+
 /**
  * One record per message in or out of any channel. The unique index on
  * (channel, key) is what makes ingestion and sending idempotent.
@@ -39,7 +56,12 @@ const messageSchema = new mongoose.Schema(
     kind: { type: String, enum: OUTBOUND_KINDS, default: null },
     status: { type: String, enum: OUTBOUND_STATUSES, default: null },
     articleId: { type: String, default: null },
+    /** Inbound: the new text without quoted history; outbound: the plain-text body. */
     text: { type: String, default: null },
+    /** Inbound e-mail: the whole text body as received, quoted history and signature included. */
+    fullText: { type: String, default: null },
+    /** Inbound e-mail: the attachments, in message order. */
+    attachments: { type: [attachmentSchema], default: [] },
     html: { type: String, default: null },
     error: { type: String, default: null },
     attempts: { type: Number, default: 0 },

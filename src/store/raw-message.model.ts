@@ -10,8 +10,13 @@ const rawMessageSchema = new mongoose.Schema(
     mailbox: { type: String, required: true },
     uidValidity: { type: Number, required: true },
     uid: { type: Number, required: true },
-    /** The bytes; null when the message was larger than the configured limit. */
+    /**
+     * The bytes when they fit in the document. Null when they are in the GridFS bucket
+     * `raw_mail` (see `rawFileId`), or when only the header was fetched.
+     */
     raw: { type: Buffer, default: null },
+    /** Id of the GridFS file in the bucket `raw_mail` that contains the bytes of a large message, or null. */
+    rawFileId: { type: String, default: null },
     size: { type: Number, required: true },
     /** The header block, kept even for oversized messages. */
     headerText: { type: String, default: '' },

@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import type { AttachmentSink } from '../inbound/mail-types.js';
 import { enqueueMirror } from '../channels/slack/slack-jobs.js';
 import type { Config } from '../config/index.js';
 import { onTicketActivity } from '../sla/activity.js';
@@ -12,12 +13,15 @@ import { isDuplicateKeyError } from '../store/connection.js';
 import { normalizeMessageId } from '../inbound/message-key.js';
 import { MessageModel, type InboundOutcome } from '../store/message.model.js';
 import { QuarantineModel } from '../store/quarantine.model.js';
+import { createAttachmentSpool } from '../store/attachment-spool.js';
+import { readRawMail } from '../store/raw-mail-bucket.js';
 import { RawMessageModel, type RawMessage } from '../store/raw-message.model.js';
 import { TicketModel, type Ticket } from '../store/ticket.model.js';
 import { withoutNul } from '../store/storable.js';
 import { processBounce } from './bounce-intake.js';
 import { sendFirstLineReply, type FirstLineAnswerer } from './first-line-reply.js';
 import type { IntakeResult } from './intake-result.js';
+import { sendSizeNotice } from './size-notice.js';
 import { checkSenderLoop, newestTicketOf, type LoopVerdict } from './loop-breaker.js';
 import { countDropped, ownAddresses, recognizeOwnMail } from './own-mail.js';
 import { withLock } from './redis-lock.js';
@@ -97,6 +101,74 @@ function bytesOf(value: Buffer | { buffer: Uint8Array }): Buffer {
   return Buffer.isBuffer(value) ? value : Buffer.from(value.buffer);
 }
 
+/** Returns the raw bytes, from the document or from the GridFS bucket `raw_mail` for a large message. */
+async function loadRawBytes(raw: RawMessage): Promise<Buffer> {
+  if (raw.raw) {
+    return bytesOf(raw.raw);
+  }
+  if (raw.rawFileId) {
+    return readRawMail(raw.rawFileId);
+  }
+  throw new Error(`raw message ${raw._id.toHexString()} has neither bytes nor a GridFS file`);
+}
+
+/**
+ * Maximum length of each text field of the inbound record, in characters. A text body
+ * of tens of MB would push the record over MongoDB's 16 MiB document limit, and the raw
+ * message keeps the whole body anyway.
+ */
+const MAX_STORED_TEXT_CHARS = 1_000_000;
+
+function storableText(text: string): string {
+  return text.length > MAX_STORED_TEXT_CHARS ? `${text.slice(0, MAX_STORED_TEXT_CHARS)}\n[…]` : text;
+}
+
+/**
+ * Returns the attachment spool for a parse, or null when an inbound record of this
+ * Message-ID exists already (a retry or a second delivery), because that record keeps
+ * the attachments stored the first time.
+ */
+async function attachmentSinkFor(raw: RawMessage, config: Config): Promise<AttachmentSink | null> {
+  if (raw.messageKey && (await MessageModel.exists({ channel: 'email', key: raw.messageKey }))) {
+    return null;
+  }
+  return createAttachmentSpool({ dir: config.env.LINIA_ATTACHMENT_DIR, limitBytes: config.env.LINIA_MAX_MESSAGE_BYTES });
+}
+
+function attachmentRecords(mail: ParsedMail, limitBytes: number) {
+  return mail.attachments.map((attachment) => ({
+    filename: attachment.filename,
+    contentType: attachment.contentType,
+    size: attachment.size,
+    storageRef: attachment.storageRef,
+    notStoredReason:
+      attachment.storageRef !== null
+        ? null
+        : mail.exceedsSizeLimit
+          ? `message of ${mail.sizeBytes} bytes over the limit of ${limitBytes} bytes`
+          : `attachment over the limit of ${limitBytes} bytes`,
+    tnef: attachment.tnef,
+  }));
+}
+
+/**
+ * Removes attachments this attempt spooled that the stored record does not point to:
+ * the record came from an earlier attempt or from another delivery of the same mail.
+ */
+async function removeUnrecorded(mail: ParsedMail, recorded: readonly { storageRef?: string | null }[], sink: AttachmentSink | null, log: Logger): Promise<void> {
+  if (!sink) {
+    return;
+  }
+  const recordedRefs = new Set(recorded.map((attachment) => attachment.storageRef).filter((ref) => ref));
+  for (const attachment of mail.attachments) {
+    if (attachment.storageRef && !recordedRefs.has(attachment.storageRef)) {
+      await sink.remove(attachment.storageRef).catch((error: unknown) => {
+        log.warn({ err: error, storageRef: attachment.storageRef }, 'could not remove an attachment stored twice');
+      });
+    }
+  }
+}
+
 function sourceKeyOf(raw: RawMessage): string {
   return `imap:${raw.mailbox}:${raw.uidValidity}:${raw.uid}`;
 }
@@ -124,7 +196,7 @@ async function quarantine(
  * Records the inbound message under its natural key. Returns the stored record,
  * which may come from an earlier attempt or an earlier delivery of the same mail.
  */
-async function recordInbound(mail: ParsedMail, sourceKey: string) {
+async function recordInbound(mail: ParsedMail, sourceKey: string, maxMessageBytes: number) {
   try {
     // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
     await MessageModel.create({
@@ -141,7 +213,9 @@ async function recordInbound(mail: ParsedMail, sourceKey: string) {
       language: mail.language.language,
       automatic: mail.automatic,
       automaticReason: mail.automaticReason,
-      text: mail.text,
+      text: storableText(mail.text),
+      fullText: storableText(mail.fullText),
+      attachments: attachmentRecords(mail, maxMessageBytes),
     });
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
@@ -179,24 +253,33 @@ export async function processInboundMail(rawMessageId: string, deps: IntakeDepen
   const { config } = deps;
   const log = deps.log.child({ sourceKey: sourceKeyOf(raw) });
 
-  if (!raw.raw) {
-    const reason = `oversized: ${raw.size} bytes over limit ${config.env.LINIA_MAX_MESSAGE_BYTES}`;
+  if (!raw.raw && !raw.rawFileId) {
+    // Only the header was fetched: the message is over the fetch cap, or over the
+    // message limit when `linia demo` stored a file the IMAP server refused.
+    const limit = raw.size > config.env.LINIA_MAX_FETCH_BYTES ? config.env.LINIA_MAX_FETCH_BYTES : config.env.LINIA_MAX_MESSAGE_BYTES;
+    const reason = `oversized: ${raw.size} bytes over limit ${limit}`;
     return quarantine(raw, reason, null, { header: raw.headerText.slice(0, 8_000) }, log);
   }
-  const rawBytes = bytesOf(raw.raw);
+  const rawBytes = await loadRawBytes(raw);
+  const sink = await attachmentSinkFor(raw, config);
   const parsed = await parseMail(rawBytes, {
     maxBytes: config.env.LINIA_MAX_MESSAGE_BYTES,
     timeoutMs: config.env.LINIA_PARSE_TIMEOUT_MS,
     tagPrefix: config.env.LINIA_TICKET_TAG_PREFIX,
     ownDomains: ownAddresses(config),
+    attachmentSink: sink ?? undefined,
   });
   if (!parsed.ok) {
     return quarantine(raw, parsed.reason, parsed.messageKey, parsed.headers, log);
   }
   const mail = withoutNul(parsed.mail);
   const messageLog = log.child({ messageKey: mail.messageKey });
+  if (mail.exceedsSizeLimit) {
+    messageLog.info({ sizeBytes: mail.sizeBytes, limitBytes: config.env.LINIA_MAX_MESSAGE_BYTES }, 'message over the size limit: text kept, attachments not stored');
+  }
 
-  const record = await recordInbound(mail, sourceKeyOf(raw));
+  const record = await recordInbound(mail, sourceKeyOf(raw), config.env.LINIA_MAX_MESSAGE_BYTES);
+  await removeUnrecorded(mail, record.attachments ?? [], sink, messageLog);
   if (record.sourceKey !== sourceKeyOf(raw)) {
     if (!record.outcome) {
       // The first delivery is still being processed; the retry reports against its result.
@@ -385,6 +468,11 @@ async function handleReply(
   } else if (ticket.sla?.pausedAt) {
     await onTicketActivity(deps, ticket._id.toHexString(), 'requester_replied');
   }
+  const replyAddress = (mail.replyTo[0] ?? mail.from)?.address ?? null;
+  if (mail.exceedsSizeLimit && replyAddress) {
+    const notice = await sendSizeNotice(ticket, mail, { address: replyAddress, name: (mail.replyTo[0] ?? mail.from)?.name ?? '' }, deps);
+    reason += notice === 'queued' ? '; over the size limit, attachments not kept, size notice sent' : '; over the size limit, attachments not kept';
+  }
   if (ticket.agentThread?.ts) {
     // The slack-events worker posts it into the agent thread, so intake never waits on Slack.
     await enqueueMirror(deps.queues, { ticketId: ticket._id.toHexString(), channel: 'email', messageKey: mail.messageKey });
@@ -440,6 +528,19 @@ async function handleNewTicket(raw: RawMessage, mail: ParsedMail, deps: IntakeDe
   let result: IntakeResult;
   if (!requesterAddress) {
     result = { action: 'acknowledged', ticketNumber: ticket.number, articleId: null, reason: 'ticket created; no reply sent: sender has no address' };
+  } else if (mail.exceedsSizeLimit) {
+    // The size notice takes the place of the first reply: it carries the ticket tag,
+    // and the per-sender limit allows one automatic reply per window.
+    const notice = await sendSizeNotice(ticket, mail, { address: requesterAddress, name: (mail.replyTo[0] ?? mail.from)?.name ?? '' }, deps);
+    result = {
+      action: 'acknowledged',
+      ticketNumber: ticket.number,
+      articleId: null,
+      reason:
+        notice === 'queued'
+          ? 'ticket created; message over the size limit, attachments not kept; size notice sent'
+          : 'ticket created; message over the size limit, attachments not kept; no size notice: per-sender automatic reply limit',
+    };
   } else {
     const reply = await sendFirstLineReply(
       {

@@ -9,6 +9,8 @@ import { buildMail } from '../support/mail-builder.js';
 import { eventually, startPipeline, type PipelineHarness } from '../support/pipeline-harness.js';
 
 const MAX_BYTES = 16 * 1024;
+/** Fetch cap of these tests: larger messages are fetched header-only and quarantined. */
+const FETCH_CAP_BYTES = 32 * 1024;
 
 async function sentTo(harness: PipelineHarness, address: string): Promise<number> {
   const parsed = await Promise.all(harness.smtp.messages().map((message) => simpleParser(message.raw)));
@@ -20,19 +22,25 @@ describe('mail pipeline failures', () => {
 
   beforeAll(async () => {
     harness = await startPipeline({ maxMessageBytes: MAX_BYTES });
+    // The watcher reads the fetch cap when it starts.
+    harness.config.env.LINIA_MAX_FETCH_BYTES = FETCH_CAP_BYTES;
+    await harness.stopWorkers();
+    await harness.startWorkers();
   });
 
   afterAll(async () => {
     await harness?.close();
   });
 
-  it('quarantines an oversized mail with its headers', async () => {
+  it('quarantines a mail over the fetch cap with its headers', async () => {
     const uid = await harness.deliver(
       buildMail({ from: 'big@firma.example', subject: 'Logs attached', body: `Here are the logs:\n${'x'.repeat(40 * 1024)}` }),
     );
     const raw = await harness.processed(uid);
     expect(raw.result?.action).toBe('quarantined');
-    expect(raw.result?.reason).toMatch(/^oversized: \d+ bytes over limit 16384/);
+    expect(raw.result?.reason).toMatch(/^oversized: \d+ bytes over limit 32768$/);
+    expect(raw.raw).toBeNull();
+    expect(raw.rawFileId).toBeNull();
     const record = await QuarantineModel.findOne({ sourceKey: new RegExp(`:${uid}$`) }).lean();
     expect(String((record?.headers as { header?: string }).header)).toContain('Subject: Logs attached');
   });

@@ -10,6 +10,14 @@ const FIXTURES: { [N in TemplateName]: TemplateProps[N] } = {
     otherLanguageNote: false,
   },
   acknowledgement: { ticketTag: '[#42]', requesterName: '', subject: 'Drukarka <3> & skaner' },
+  'size-notice': {
+    ticketTag: '[#42]',
+    requesterName: 'Zofia Żółć',
+    subject: 'Logi z serwera',
+    messageSize: '30,2 MB',
+    sizeLimit: '25 MB',
+    attachmentNames: 'logi.zip, zrzut ekranu.png',
+  },
   escalation: {
     ticketTag: '[#42]',
     line: 'L2',

@@ -5,13 +5,18 @@ import type { FetchedMessage } from './raw-store.js';
 /**
  * Slowest transfer rate a large FETCH is allowed before it counts as stalled,
  * in bytes per second. A 25 MiB message gets about 100 s on top of the command
- * timeout. NOTE: a guess for a slow remote link, not a measured figure.
+ * timeout, and one at the default fetch cap of 100 MiB about 400 s. NOTE: a guess for a slow remote link, not a measured figure.
  */
 const MIN_FETCH_BYTES_PER_SECOND = 256 * 1024;
 
 export interface FetchLimits {
   mailboxKey: string;
   uidValidity: number;
+  /**
+   * Hard cap of the fetch (LINIA_MAX_FETCH_BYTES): a larger message is fetched
+   * header-only. Smaller ones are fetched whole, even above LINIA_MAX_MESSAGE_BYTES,
+   * so intake can keep their headers and text.
+   */
   maxMessageBytes: number;
   commandTimeoutMs: number;
   onTimeout: (command: string) => void;
@@ -19,7 +24,7 @@ export interface FetchLimits {
 
 /**
  * Fetches one message by UID: its size first, then the whole source, or only
- * the header block when the message is larger than `maxMessageBytes`. Every
+ * the header block when the message is larger than the fetch cap `maxMessageBytes`. Every
  * FETCH has its own timeout, which grows with the size of the body. The
  * mailbox is open read-only, so fetching never sets \Seen. Returns null when
  * the message was expunged in the meantime.

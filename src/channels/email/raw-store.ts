@@ -2,6 +2,7 @@ import { normalizeMessageId } from '../../inbound/message-key.js';
 import { isDuplicateKeyError } from '../../store/connection.js';
 import { withoutNul } from '../../store/storable.js';
 import { MailboxStateModel } from '../../store/mailbox-state.model.js';
+import { MAX_INLINE_RAW_BYTES, uploadRawMail } from '../../store/raw-mail-bucket.js';
 import { RawMessageModel, type RawMessage } from '../../store/raw-message.model.js';
 
 export interface FetchedMessage {
@@ -9,7 +10,7 @@ export interface FetchedMessage {
   uidValidity: number;
   uid: number;
   size: number;
-  /** Null when the message is larger than the limit and only its header was fetched. */
+  /** Null when the message is larger than the fetch cap and only its header was fetched. */
   raw: Buffer | null;
   headerText: string;
 }
@@ -35,16 +36,39 @@ export function headerMessageKey(message: Pick<FetchedMessage, 'raw' | 'headerTe
   return match ? normalizeMessageId(match[1]) : null;
 }
 
+/** Source key of a fetched message, also the id of its GridFS file when it is stored there. */
+export function rawSourceKey(message: Pick<FetchedMessage, 'mailbox' | 'uidValidity' | 'uid'>): string {
+  return `imap:${message.mailbox}:${message.uidValidity}:${message.uid}`;
+}
+
 /**
  * Stores a fetched message unless this mailbox, UIDVALIDITY and UID are already
- * stored, and returns the stored document either way.
+ * stored, and returns the stored document either way. Bytes larger than
+ * MAX_INLINE_RAW_BYTES go to the GridFS bucket `raw_mail` under the source key, and
+ * the document keeps the file id. The document is inserted after the upload, so a
+ * stored document means its file is complete.
  */
 export async function storeRawMessage(message: FetchedMessage): Promise<RawMessage> {
   const filter = { mailbox: message.mailbox, uidValidity: message.uidValidity, uid: message.uid };
+  let raw = message.raw;
+  let rawFileId: string | null = null;
+  if (raw && raw.length > MAX_INLINE_RAW_BYTES) {
+    // Checked first, so a message fetched again is not uploaded again.
+    const earlier = await RawMessageModel.findOne(filter).lean<RawMessage>();
+    if (earlier) {
+      return earlier;
+    }
+    rawFileId = rawSourceKey(message);
+    await uploadRawMail(rawFileId, raw, { ...filter, size: message.size });
+    raw = null;
+  }
   try {
     // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
+    // A concurrent fetch of the same message uploaded to the same file id, so a lost insert leaves nothing behind.
     await RawMessageModel.create({
       ...message,
+      raw,
+      rawFileId,
       headerText: withoutNul(message.headerText),
       messageKey: headerMessageKey(message),
       status: 'pending',
