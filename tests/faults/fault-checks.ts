@@ -13,11 +13,13 @@ import { QuarantineModel } from '../../src/store/quarantine.model.js';
 import { TicketEventModel } from '../../src/store/ticket-event.model.js';
 import { TicketModel } from '../../src/store/ticket.model.js';
 import type { StreamMessage } from './mail-stream.js';
+import type { SlackStreamMessage } from './slack-stream.js';
 
 export type FaultCounts = Record<string, number>;
 
 export interface CheckInput {
   stream: StreamMessage[];
+  slackStream: SlackStreamMessage[];
   smtp: SmtpSink;
   slack: SlackFake;
   settleTimeoutMs: number;
@@ -26,6 +28,7 @@ export interface CheckInput {
 }
 
 const L2_GROUP = 'l2-agents@linia.test';
+const L2_CHANNEL = 'C0FAULTL2';
 
 function keyOf(message: StreamMessage): string {
   return normalizeMessageId(message.messageId) as string;
@@ -38,6 +41,7 @@ function header(raw: Buffer, name: string): string | null {
 
 interface Settled {
   inbound: Map<string, { outcome: string | null; ticketId: string | null }>;
+  slackInbound: Map<string, string | null>;
   quarantined: Set<string>;
   pendingOutbound: number;
   dueNotFired: number;
@@ -49,6 +53,10 @@ async function readState(keys: string[]): Promise<Settled> {
   for (const record of records) {
     inbound.set(record.key, { outcome: record.outcome ?? null, ticketId: record.ticketId ? String(record.ticketId) : null });
   }
+  const slackInbound = new Map<string, string | null>();
+  for (const record of await MessageModel.find({ channel: 'slack', direction: 'in' }, { key: 1, ticketId: 1 }).lean()) {
+    slackInbound.set(record.key, record.ticketId ? String(record.ticketId) : null);
+  }
   const quarantined = new Set((await QuarantineModel.find({}, { messageKey: 1 }).lean()).map((record) => String(record.messageKey)));
   const pendingOutbound = await MessageModel.countDocuments({ direction: 'out', status: 'pending' });
   const grace = new Date(Date.now() - 15_000);
@@ -56,7 +64,11 @@ async function readState(keys: string[]): Promise<Settled> {
   const escalated = new Set((await EscalationModel.find({ line: 'L2' }, { ticketId: 1 }).lean()).map((record) => String(record.ticketId)));
   const dueNotFired = due.filter((ticket) => ticket.due?.l2At && ticket.due.l2At < grace && !escalated.has(String(ticket._id))).length;
   void keys;
-  return { inbound, quarantined, pendingOutbound, dueNotFired };
+  return { inbound, slackInbound, quarantined, pendingOutbound, dueNotFired };
+}
+
+function slackUnaccounted(stream: SlackStreamMessage[], state: Settled): SlackStreamMessage[] {
+  return stream.filter((message) => !state.slackInbound.has(`${message.channel}:${message.ts}`));
 }
 
 function unaccounted(stream: StreamMessage[], state: Settled): StreamMessage[] {
@@ -75,7 +87,7 @@ export async function checkOutcome(input: CheckInput): Promise<FaultCounts> {
   const earliestEnd = Date.now() + (input.toL2Seconds + 20) * 1000;
   let state = await readState(keys);
   for (;;) {
-    const missing = unaccounted(stream, state).length;
+    const missing = unaccounted(stream, state).length + slackUnaccounted(input.slackStream, state).length;
     if (missing === 0 && state.pendingOutbound === 0 && state.dueNotFired === 0 && Date.now() > earliestEnd) break;
     if (Date.now() > deadline) {
       say(`settling timed out: ${missing} unaccounted, ${state.pendingOutbound} outbound pending, ${state.dueNotFired} escalations due`);
@@ -104,7 +116,7 @@ export async function checkOutcome(input: CheckInput): Promise<FaultCounts> {
 
   // One ticket per new request; a reply joins its request's ticket.
   const requests = stream.filter((message) => message.kind === 'new' || message.kind === 'rejected-requester');
-  const tickets = await TicketModel.find({}, { originKey: 1, number: 1 }).lean();
+  const tickets = await TicketModel.find({ channel: 'email' }, { originKey: 1, number: 1 }).lean();
   counts.tickets = tickets.length;
   counts['bad:duplicate tickets'] = Math.max(0, tickets.length - requests.length);
   counts['bad:request without its own ticket'] = requests.filter((message) => state.inbound.get(keyOf(message))?.outcome !== 'ticket_created').length;
@@ -149,8 +161,11 @@ export async function checkOutcome(input: CheckInput): Promise<FaultCounts> {
   counts['escalations to L2'] = escalations.length;
   const postsPerTicket = new Map<string, number>();
   for (const call of slack.calls()) {
+    const params = call.params as Record<string, unknown>;
+    // Escalation posts are the top-level messages in the L2 channel; reminders and replies go in threads.
     if (call.method !== 'chat.postMessage' || call.status !== 200 || call.response.ok !== true) continue;
-    const text = String((call.params as Record<string, unknown>).text ?? '');
+    if (params.channel !== L2_CHANNEL || params.thread_ts !== undefined) continue;
+    const text = String(params.text ?? '');
     const number = /#(\d+)/.exec(text)?.[1];
     if (number) postsPerTicket.set(number, (postsPerTicket.get(number) ?? 0) + 1);
   }
@@ -171,5 +186,31 @@ export async function checkOutcome(input: CheckInput): Promise<FaultCounts> {
   for (const [tag, ids] of groupMails) {
     if (ids.size > 1) say(`escalation mails for #${tag}: ${[...ids].join(' ')}`);
   }
+
+  // Slack: one ticket per direct-message request, thread replies on it, one first-line answer each.
+  const slackRequests = input.slackStream.filter((message) => message.kind === 'new');
+  const slackTickets = await TicketModel.find({ channel: 'slack' }, { originKey: 1 }).lean();
+  const slackOrigins = new Map<string, number>();
+  for (const ticket of slackTickets) slackOrigins.set(ticket.originKey, (slackOrigins.get(ticket.originKey) ?? 0) + 1);
+  counts['slack messages'] = input.slackStream.length;
+  counts['bad:slack message lost'] = slackUnaccounted(input.slackStream, state).length;
+  counts['slack tickets'] = slackTickets.length;
+  counts['bad:slack request without its ticket'] = slackRequests.filter((message) => !slackOrigins.has(`slack:${message.channel}:${message.ts}`)).length;
+  counts['bad:duplicate slack tickets'] = Math.max(0, slackTickets.length - slackRequests.length);
+  counts['bad:slack thread reply not on its ticket'] = input.slackStream.filter((message) => {
+    if (message.kind !== 'thread-reply') return false;
+    const parentTicket = state.slackInbound.get(`${message.channel}:${message.threadTs}`);
+    return !parentTicket || state.slackInbound.get(`${message.channel}:${message.ts}`) !== parentTicket;
+  }).length;
+  const answers = new Map<string, number>();
+  for (const call of slack.calls()) {
+    const params = call.params as Record<string, unknown>;
+    if (call.method !== 'chat.postMessage' || call.status !== 200 || call.response.ok !== true) continue;
+    if (typeof params.channel !== 'string' || !params.channel.startsWith('D') || typeof params.thread_ts !== 'string') continue;
+    const key = `${params.channel}:${params.thread_ts}`;
+    answers.set(key, (answers.get(key) ?? 0) + 1);
+  }
+  counts['bad:slack request without a first-line answer'] = slackRequests.filter((message) => !answers.has(`${message.channel}:${message.ts}`)).length;
+  counts['bad:second first-line answer in slack'] = slackRequests.reduce((sum, message) => sum + Math.max(0, (answers.get(`${message.channel}:${message.ts}`) ?? 0) - 1), 0);
   return counts;
 }

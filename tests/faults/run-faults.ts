@@ -22,13 +22,19 @@ import { connectStore, disconnectStore } from '../../src/store/connection.js';
 import { startFaultStack, type FaultStack } from './fault-stack.js';
 import { buildStream, REJECTED_DOMAIN, seededRandom, type StreamMessage } from './mail-stream.js';
 import { WorkerPool } from './worker-pool.js';
+import { buildSlackStream, deliverSlackEvent, type SlackStreamMessage } from './slack-stream.js';
+import { TEST_SIGNING_SECRET } from '../support/slack-requests.js';
+import { SLACK_EVENTS_PATH } from '../../src/channels/slack/slack-app.js';
+import { freePort } from './fault-stack.js';
 import { checkOutcome, type FaultCounts } from './fault-checks.js';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 export const L2_CHANNEL = 'C0FAULTL2';
 export const L3_CHANNEL = 'C0FAULTL3';
 export const L2_GROUP = 'l2-agents@linia.test';
-const WORKERS = ['imap-watcher', 'inbound-mail', 'outbound-mail', 'escalation'] as const;
+const WORKERS = ['imap-watcher', 'inbound-mail', 'outbound-mail', 'escalation', 'slack-receiver', 'slack-events'] as const;
+/** Share of the stream that arrives as Slack direct messages instead of mail. */
+const SLACK_SHARE = 0.2;
 /** Stream rate: messages appended to the mailbox per second. */
 const RATE = 12;
 /** Escalation timer of the run, short enough that many tickets reach L2 during it. */
@@ -150,11 +156,16 @@ async function main(): Promise<void> {
   const runId = `${process.pid}_${Date.now().toString(36)}`;
   say(`seed ${seed}, ${count} messages (repeat with FAULT_SEED=${seed})`);
 
-  const stream: StreamMessage[] = buildStream(seed, count, runId);
+  const slackCount = Math.round(count * SLACK_SHARE);
+  const stream: StreamMessage[] = buildStream(seed, count - slackCount, runId);
   const random = seededRandom(seed ^ 0x5eed);
   const stack = await startFaultStack(runId);
   const smtp = await startSmtpSink();
   const slack = await startSlackFake({ channels: { [L2_CHANNEL]: { name: 'l2' }, [L3_CHANNEL]: { name: 'l3' } } });
+  const slackStream: SlackStreamMessage[] = await buildSlackStream(seed, slackCount, slack);
+  const slackPort = await freePort();
+  const slackUrl = `http://127.0.0.1:${slackPort}${SLACK_EVENTS_PATH}`;
+  let slackRetries = 0;
   const workDir = path.join(tmpdir(), `linia-faults-${runId}`);
   (await import('node:fs')).mkdirSync(workDir, { recursive: true });
   const logFile = path.join(workDir, 'workers.log');
@@ -186,6 +197,10 @@ async function main(): Promise<void> {
       MESSAGE_ID_DOMAIN: 'faults.linia.test',
       SLACK_BOT_TOKEN: DEFAULT_FAKE_TOKEN,
       SLACK_API_URL: slack.url,
+      SLACK_MODE: 'http',
+      SLACK_SIGNING_SECRET: TEST_SIGNING_SECRET,
+      SLACK_HOST: '127.0.0.1',
+      SLACK_PORT: String(slackPort),
       LOG_LEVEL: 'info',
       LINIA_SHUTDOWN_TIMEOUT_MS: '30000',
     };
@@ -193,7 +208,7 @@ async function main(): Promise<void> {
     pool.startAll();
     say(`workers started (logs: ${logFile})`);
 
-    const durationMs = Math.ceil((count / RATE) * 1000);
+    const durationMs = Math.ceil((stream.length / RATE) * 1000);
     const plan = planFaults(random, durationMs, stack, smtp, slack, pool, rejected);
     const appender = new Appender(stack.imap);
     const started = Date.now();
@@ -208,19 +223,28 @@ async function main(): Promise<void> {
         faultsDone.push(fault.name);
       }
     })();
+    const slackSender = (async () => {
+      let sent = 0;
+      for (const message of slackStream) {
+        const wait = started + (sent++ * durationMs) / Math.max(1, slackStream.length) - Date.now();
+        if (wait > 0) await sleep(wait);
+        slackRetries += await deliverSlackEvent(slackUrl, message);
+      }
+    })();
     for (const message of stream) {
       const wait = started + (next++ * 1000) / RATE - Date.now();
       if (wait > 0) await sleep(wait);
       await appender.append(message.raw);
     }
     await appender.close();
+    await slackSender;
     await faultRunner;
     smtp.resetFaults();
     rejected.forEach((address) => smtp.rejectRecipient(address, 550));
-    say(`stream sent in ${((Date.now() - started) / 1000).toFixed(0)} s; ${pool.totalKills()} worker kills; ${appender.retries} append retries`);
+    say(`stream sent in ${((Date.now() - started) / 1000).toFixed(0)} s: ${stream.length} mails, ${slackStream.length} Slack events; ${pool.totalKills()} worker kills; ${appender.retries} IMAP append and ${slackRetries} Slack event retries`);
 
     await connectStore(stack.mongoUri);
-    counts = await checkOutcome({ stream, smtp, slack, settleTimeoutMs: 8 * 60_000, toL2Seconds: TO_L2_SECONDS, say });
+    counts = await checkOutcome({ stream, slackStream, smtp, slack, settleTimeoutMs: 8 * 60_000, toL2Seconds: TO_L2_SECONDS, say });
     counts.kills = pool.totalKills();
     counts.unexpectedExits = pool.unexpectedExits.length;
   } finally {
