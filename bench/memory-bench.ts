@@ -80,7 +80,8 @@ async function runBacklog(label: string, count: number, env: NodeJS.ProcessEnv, 
 
 export async function benchMemory(): Promise<void> {
   const backlog = intSetting('BENCH_MEMORY_BACKLOG', 20_000);
-  const storedTickets = intSetting('BENCH_MEMORY_TICKETS', 100_000);
+  // 100k stalls FerretDB 1.24, whose scans of nested fields load the collection into memory (docs/benchmarks.md).
+  const storedTickets = intSetting('BENCH_MEMORY_TICKETS', 20_000);
   const servers = testServers();
   const smtp = await startSmtpSink();
   const mailbox = uniqueName('BenchMemory');
