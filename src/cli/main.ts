@@ -16,6 +16,14 @@ import { registerTicketCommands } from './ticket-commands.js';
 
 const language = processCliLanguage();
 
+/** Accepts a MongoDB database name the demo may empty: letters, digits, _ and -, at most 63 characters. */
+function databaseName(value: string): string {
+  if (!/^[A-Za-z0-9_-]{1,63}$/.test(value)) {
+    throw new InvalidArgumentError('use letters, digits, _ and - only, at most 63 characters, e.g. linia_demo');
+  }
+  return value;
+}
+
 function durationOption(value: string): number {
   const ms = parseDuration(value);
   if (ms === null) {
@@ -108,7 +116,7 @@ program
   .option('--emails <dir>', 'folder of .eml files, searched recursively', path.join(projectRoot(), 'examples', 'emails'))
   .option('--kb <dir>', 'knowledge-base folder of Markdown articles (repeatable)', collect)
   .option('--json', 'print one JSON object per mail, then a summary object')
-  .option('--database <name>', 'database the demo empties and fills', 'linia_demo')
+  .option('--database <name>', 'database the demo empties and fills', databaseName, 'linia_demo')
   .addOption(new Option('--l2-after <duration>', 'escalate to L2 after this long').argParser(durationOption).default(3_000, '3s'))
   .addOption(new Option('--l3-after <duration>', 'escalate to L3 after this long at L2').argParser(durationOption).default(3_000, '3s'))
   .addOption(new Option('--timeout <duration>', 'longest wait for the pipeline to settle').argParser(durationOption).default(600_000, '10m'))

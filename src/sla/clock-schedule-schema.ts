@@ -30,7 +30,12 @@ export const timeZoneSchema = z.string().refine((name) => IANAZone.isValidZone(n
 });
 
 const localDateSchema = z.string().refine(
-  (text) => /^\d{4}-\d{2}-\d{2}$/.test(text) && new Date(`${text}T00:00:00Z`).toISOString().startsWith(text),
+  (text) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(text)) return false;
+    // An impossible month such as 13 gives an invalid Date, whose toISOString() throws.
+    const date = new Date(`${text}T00:00:00Z`);
+    return !Number.isNaN(date.getTime()) && date.toISOString().startsWith(text);
+  },
   { message: 'must be a real date written YYYY-MM-DD, e.g. 2026-12-31 (quote it in YAML)' },
 );
 

@@ -90,6 +90,10 @@ export class DiskAttachmentSpool implements AttachmentSink {
     const file = path.join(folder, `${attachment.index}-${randomBytes(4).toString('hex')}-${safeFileName(attachment.filename)}`);
     await mkdir(folder, { recursive: true });
     const target = createWriteStream(file);
+    // Writes still pending when the copy stops at the limit fail with ERR_STREAM_DESTROYED;
+    // that must not become an unhandled 'error' event. Real write errors still reach the
+    // copy, through once('drain') and finished(), which listen for 'error' themselves.
+    target.on('error', () => undefined);
     const discard = async (): Promise<void> => {
       target.destroy();
       await rm(file, { force: true });

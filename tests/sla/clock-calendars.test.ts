@@ -141,3 +141,11 @@ describe('policy clock keys', () => {
     expect(policyProblems({ schedules: { team: { holidays: 'german', weekly: { mon: '08:00-16:00' } } } })[0]).toMatch(/^schedules\.team\.holidays:/);
   });
 });
+
+describe('holidays.extra dates', () => {
+  it.each(['2026-13-45', '2026-02-30', '26-12-01'])('rejects %s with the key and the expected form', (date) => {
+    expect(policyProblems({ holidays: { extra: [date] } })).toEqual([
+      'holidays.extra.0: must be a real date written YYYY-MM-DD, e.g. 2026-12-31 (quote it in YAML)',
+    ]);
+  });
+});
