@@ -359,6 +359,31 @@ function usergroupsUsersList(params: SlackParams, workspace: SlackWorkspace): Sl
   return { ok: true, users: [...group.users] };
 }
 
+/**
+ * conversations.history: the channel's top-level messages, newest first, from
+ * `oldest` (exclusive) on, at most `limit` (default 100). Message metadata is
+ * included only with include_all_metadata, as Slack does.
+ */
+function conversationsHistory(params: SlackParams, workspace: SlackWorkspace): SlackResponse {
+  const channel = stringParam(params, 'channel');
+  if (!channel || !isKnownChannel(workspace, channel)) {
+    return fail('channel_not_found');
+  }
+  const oldest = Number(stringParam(params, 'oldest') ?? '0');
+  const limit = Math.min(1000, Math.max(1, Number(stringParam(params, 'limit') ?? '100') || 100));
+  const withMetadata = String(params.include_all_metadata ?? 'false') === 'true';
+  const messages = workspace.messages
+    .filter((message) => message.channel === channel && message.threadTs === undefined && Number(message.ts) > oldest)
+    .sort((a, b) => Number(b.ts) - Number(a.ts))
+    .slice(0, limit)
+    .map((message) => {
+      const object = messageObject(workspace, message);
+      if (!withMetadata) delete object.metadata;
+      return object;
+    });
+  return { ok: true, messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: '' } };
+}
+
 /** Returns the Socket Mode URL for apps.connections.open, or `internal_error` when no socket fake is attached. */
 function appsConnectionsOpen(_params: SlackParams, workspace: SlackWorkspace): SlackResponse {
   return workspace.socketUrl ? { ok: true, url: workspace.socketUrl } : fail('internal_error');
@@ -372,6 +397,7 @@ export const SLACK_METHODS: Readonly<Record<string, MethodHandler>> = {
   'users.info': usersInfo,
   'conversations.members': conversationsMembers,
   'conversations.open': conversationsOpen,
+  'conversations.history': conversationsHistory,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
   'usergroups.users.list': usergroupsUsersList,

@@ -54,7 +54,7 @@ async function firstProblemText(ticket: Ticket): Promise<string> {
   return excerpt(first?.text ?? '');
 }
 
-async function postToSlack(
+export async function postToSlack(
   deps: EscalationDependencies,
   ticket: Ticket,
   line: 'L2' | 'L3',
@@ -75,8 +75,26 @@ async function postToSlack(
     dueAt,
     language,
   });
+  const ticketId = ticket._id.toHexString();
   try {
-    const result = await deps.slack!.chat.postMessage({ channel, text: post.text, blocks: post.blocks as never, unfurl_links: false });
+    // A crash after Slack accepted the post but before its ts was stored would post twice
+    // on the retry. The post carries metadata naming ticket and line, so a retry that finds
+    // an earlier attempt looks for that post in the channel and adopts it.
+    let ts = record?.slack?.attemptedAt ? await findEarlierPost(deps.slack!, channel, ticketId, line, record.slack.attemptedAt) : null;
+    if (!ts) {
+      await EscalationModel.updateOne({ ticketId: ticket._id, line }, { $set: { 'slack.attemptedAt': new Date() } });
+      const result = await deps.slack!.chat.postMessage({
+        channel,
+        text: post.text,
+        blocks: post.blocks as never,
+        unfurl_links: false,
+        metadata: { event_type: ESCALATION_EVENT_TYPE, event_payload: { ticket_id: ticketId, line } },
+      });
+      ts = result.ts ?? null;
+    } else {
+      deps.log.info({ ticketNumber: ticket.number, line, channel, ts }, 'escalation post of an earlier attempt found in Slack');
+    }
+    const result = { ts: ts ?? undefined };
     await EscalationModel.updateOne({ ticketId: ticket._id, line }, { $set: { 'slack.channel': channel, 'slack.ts': result.ts } });
     deps.log.info({ ticketNumber: ticket.number, line, channel, ts: result.ts }, 'escalation posted to Slack');
     await onEscalationPosted({ config: deps.config, slack: deps.slack!, log: deps.log }, ticket._id, channel, result.ts ?? '');
@@ -89,6 +107,24 @@ async function postToSlack(
     }
     throw error;
   }
+}
+
+/** Slack message-metadata type of escalation posts. */
+const ESCALATION_EVENT_TYPE = 'linia_escalation';
+
+/** Slack ts form ("seconds.micros") of a time a minute before `at`, as the lower bound of a history search. */
+function slackTsBefore(at: Date): string {
+  return (Math.floor(at.getTime() / 1000) - 60).toString();
+}
+
+/** Returns the ts of an escalation post for this ticket and line made since `since`, or null. */
+async function findEarlierPost(slack: WebClient, channel: string, ticketId: string, line: string, since: Date): Promise<string | null> {
+  const history = await slack.conversations.history({ channel, oldest: slackTsBefore(since), limit: 200, include_all_metadata: true });
+  const found = (history.messages ?? []).find((message) => {
+    const metadata = (message as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+    return metadata?.event_type === ESCALATION_EVENT_TYPE && metadata.event_payload?.ticket_id === ticketId && metadata.event_payload?.line === line;
+  });
+  return found?.ts ?? null;
 }
 
 /**

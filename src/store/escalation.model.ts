@@ -11,6 +11,8 @@ const escalationSchema = new mongoose.Schema(
       channel: { type: String, default: null },
       ts: { type: String, default: null },
       error: { type: String, default: null },
+      /** Set before the post is sent; a retry that finds it looks for the post in the channel first. */
+      attemptedAt: { type: Date, default: null },
     },
     emailKeys: { type: [String], default: [] },
   },

@@ -18,6 +18,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'users.info': ['users:read', 'users:read.email'],
   'conversations.members': ['channels:read', 'groups:read'],
   'conversations.open': ['im:write'],
+  'conversations.history': ['channels:history', 'groups:history'],
   'views.open': [],
   'usergroups.users.list': ['usergroups:read'],
 };
