@@ -384,6 +384,31 @@ function conversationsHistory(params: SlackParams, workspace: SlackWorkspace): S
   return { ok: true, messages, has_more: false, pin_count: 0, response_metadata: { next_cursor: '' } };
 }
 
+/**
+ * conversations.replies: the thread whose root is `ts`, root first, then the replies
+ * in order. Message metadata is included only with include_all_metadata, as Slack does.
+ */
+function conversationsReplies(params: SlackParams, workspace: SlackWorkspace): SlackResponse {
+  const channel = stringParam(params, 'channel');
+  const ts = stringParam(params, 'ts');
+  if (!channel || !isKnownChannel(workspace, channel)) {
+    return fail('channel_not_found');
+  }
+  if (!ts) {
+    return fail('invalid_arguments');
+  }
+  const withMetadata = String(params.include_all_metadata ?? 'false') === 'true';
+  const messages = workspace.messages
+    .filter((message) => message.channel === channel && (message.ts === ts || message.threadTs === ts))
+    .sort((a, b) => Number(a.ts) - Number(b.ts))
+    .map((message) => {
+      const object = messageObject(workspace, message);
+      if (!withMetadata) delete object.metadata;
+      return object;
+    });
+  return { ok: true, messages, has_more: false, response_metadata: { next_cursor: '' } };
+}
+
 /** Returns the Socket Mode URL for apps.connections.open, or `internal_error` when no socket fake is attached. */
 function appsConnectionsOpen(_params: SlackParams, workspace: SlackWorkspace): SlackResponse {
   return workspace.socketUrl ? { ok: true, url: workspace.socketUrl } : fail('internal_error');
@@ -398,6 +423,7 @@ export const SLACK_METHODS: Readonly<Record<string, MethodHandler>> = {
   'conversations.members': conversationsMembers,
   'conversations.open': conversationsOpen,
   'conversations.history': conversationsHistory,
+  'conversations.replies': conversationsReplies,
   'views.open': viewsOpen,
   'views.update': viewsUpdate,
   'usergroups.users.list': usergroupsUsersList,

@@ -135,6 +135,19 @@ export async function openSlackTicket(message: SlackRequesterMessage, originKey:
  * marked sent with the post's ts, so a retry does not post twice. A crash between
  * the post and that mark posts again.
  */
+/** Slack message-metadata type of first-line answers. */
+const FIRST_LINE_EVENT_TYPE = 'linia_first_line_answer';
+
+/** Returns the ts of a first-line answer with this key already in the thread, or null. */
+async function findEarlierAnswer(deps: SlackWorkDeps, channel: string, threadTs: string, key: string): Promise<string | null> {
+  const thread = await deps.slack.conversations.replies({ channel, ts: threadTs, include_all_metadata: true, limit: 200 });
+  const found = (thread.messages ?? []).find((message) => {
+    const metadata = (message as { metadata?: { event_type?: string; event_payload?: Record<string, unknown> } }).metadata;
+    return metadata?.event_type === FIRST_LINE_EVENT_TYPE && metadata.event_payload?.key === key;
+  });
+  return found?.ts ?? null;
+}
+
 async function answerInThread(ticket: Ticket, inboundKey: string, question: string, deps: SlackWorkDeps): Promise<void> {
   const key = `first-reply:slack:${inboundKey}`;
   const language = slackLanguage(ticket.language, deps.config.policy.language.default);
@@ -166,8 +179,23 @@ async function answerInThread(ticket: Ticket, inboundKey: string, question: stri
   }
   const channel = ticket.slack?.channel ?? '';
   const threadTs = ticket.slack?.threadTs ?? '';
-  const posted = await deps.slack.chat.postMessage({ channel, thread_ts: threadTs, text: message.text, blocks: message.blocks as never, unfurl_links: false });
-  await MessageModel.updateOne({ channel: 'slack', key }, { $set: { status: 'sent', sentAt: new Date(), messageId: posted.ts ?? null } });
+  // A crash after Slack accepted the answer but before it was marked sent would post it
+  // twice. The answer carries metadata with its key, so a retry of an attempt that may
+  // have reached Slack looks for it in the thread first and adopts it.
+  let postedTs = (record?.attempts ?? 0) > 0 ? await findEarlierAnswer(deps, channel, threadTs, key) : null;
+  if (!postedTs) {
+    await MessageModel.updateOne({ channel: 'slack', key }, { $set: { attempts: (record?.attempts ?? 0) + 1 } });
+    const posted = await deps.slack.chat.postMessage({
+      channel,
+      thread_ts: threadTs,
+      text: message.text,
+      blocks: message.blocks as never,
+      unfurl_links: false,
+      metadata: { event_type: FIRST_LINE_EVENT_TYPE, event_payload: { key } },
+    });
+    postedTs = posted.ts ?? null;
+  }
+  await MessageModel.updateOne({ channel: 'slack', key }, { $set: { status: 'sent', sentAt: new Date(), messageId: postedTs } });
   await appendEvent(ticket, {
     key: `sent:${key}`,
     type: answer ? 'auto_reply.sent' : 'acknowledgement.sent',

@@ -19,6 +19,7 @@ const METHOD_SCOPES: Record<string, string[]> = {
   'conversations.members': ['channels:read', 'groups:read'],
   'conversations.open': ['im:write'],
   'conversations.history': ['channels:history', 'groups:history'],
+  'conversations.replies': ['channels:history', 'groups:history', 'im:history'],
   'views.open': [],
   'usergroups.users.list': ['usergroups:read'],
 };
