@@ -37,18 +37,22 @@ export function rssMiB(pid: number = process.pid): number {
   return match ? Number(match[1]) / 1024 : Number.NaN;
 }
 
-/** One line describing the machine, printed with every benchmark. */
+/** Describes the machine in one line, printed with every benchmark. */
 export function machineLine(): string {
   const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
   return `${os.cpus().length} × ${cpu}, ${(os.totalmem() / 2 ** 30).toFixed(0)} GiB RAM, Node ${process.version}`;
 }
 
+/** Prints one figure as an aligned row: name, value with unit, and a note such as the target. */
 export function printFigure(name: string, value: number | string, unit = '', note = ''): void {
-  const shown = typeof value === 'number' ? (Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 3 : 1)) : value;
-  process.stdout.write(`  ${name.padEnd(44)} ${`${shown} ${unit}`.trim().padEnd(16)} ${note}\n`);
+  let formatted = String(value);
+  if (typeof value === 'number' && !Number.isInteger(value)) {
+    formatted = value.toFixed(value < 10 ? 3 : 1);
+  }
+  process.stdout.write(`  ${name.padEnd(44)} ${`${formatted} ${unit}`.trim().padEnd(16)} ${note}\n`);
 }
 
-/** One IMAP connection kept open to append many messages quickly. */
+/** Opens one IMAP connection and keeps it for appending many messages quickly. */
 export async function openAppender(imap: TestServers['imap'], mailbox: string): Promise<{
   append(raw: Buffer | string): Promise<number>;
   close(): Promise<void>;
@@ -79,7 +83,7 @@ export async function openAppender(imap: TestServers['imap'], mailbox: string): 
 const SUBJECTS_EN = ['Forgot my password', 'Printer does not print', 'VPN will not connect', 'Wi-Fi drops in the office', 'New monitor request'];
 const SUBJECTS_PL = ['Zapomniałem hasła', 'Drukarka nie drukuje', 'VPN się nie łączy', 'Wi-Fi rozłącza się w biurze', 'Prośba o nowy monitor'];
 
-/** A plain-text request from a distinct sender, alternating English and Polish. */
+/** Builds a plain-text request from a distinct sender, alternating English and Polish. */
 export function benchMail(index: number, runId: string): string {
   const polish = index % 2 === 1;
   const subjects = polish ? SUBJECTS_PL : SUBJECTS_EN;

@@ -129,12 +129,6 @@ export async function openSlackTicket(message: SlackRequesterMessage, originKey:
   return ticket;
 }
 
-/**
- * Posts the first-line answer (article or acknowledgement, with the two
- * buttons) in the requester's thread. The outbound record is inserted first and
- * marked sent with the post's ts, so a retry does not post twice. A crash between
- * the post and that mark posts again.
- */
 /** Slack message-metadata type of first-line answers. */
 const FIRST_LINE_EVENT_TYPE = 'linia_first_line_answer';
 
@@ -148,6 +142,12 @@ async function findEarlierAnswer(deps: SlackWorkDeps, channel: string, threadTs:
   return found?.ts ?? null;
 }
 
+/**
+ * Posts the first-line answer (article or acknowledgement, with the two
+ * buttons) in the requester's thread. The outbound record is inserted first and
+ * marked sent with the post's ts, so a retry does not post twice. After a crash
+ * between the post and that mark, the retry finds the post by its metadata.
+ */
 async function answerInThread(ticket: Ticket, inboundKey: string, question: string, deps: SlackWorkDeps): Promise<void> {
   const key = `first-reply:slack:${inboundKey}`;
   const language = slackLanguage(ticket.language, deps.config.policy.language.default);
@@ -155,6 +155,7 @@ async function answerInThread(ticket: Ticket, inboundKey: string, question: stri
   const tag = ticketTag(ticket.number, deps.config.env.LINIA_TICKET_TAG_PREFIX);
   const message = buildFirstLineMessage(ticket._id.toHexString(), tag, answer, language);
   const kind = answer ? 'kb_answer' : 'acknowledgement';
+
   try {
     await MessageModel.create({
       channel: 'slack',
@@ -177,6 +178,7 @@ async function answerInThread(ticket: Ticket, inboundKey: string, question: stri
   if (record?.status === 'sent') {
     return;
   }
+
   const channel = ticket.slack?.channel ?? '';
   const threadTs = ticket.slack?.threadTs ?? '';
   // A crash after Slack accepted the answer but before it was marked sent would post it
@@ -196,6 +198,7 @@ async function answerInThread(ticket: Ticket, inboundKey: string, question: stri
     postedTs = posted.ts ?? null;
   }
   await MessageModel.updateOne({ channel: 'slack', key }, { $set: { status: 'sent', sentAt: new Date(), messageId: postedTs } });
+
   await appendEvent(ticket, {
     key: `sent:${key}`,
     type: answer ? 'auto_reply.sent' : 'acknowledgement.sent',

@@ -43,7 +43,12 @@ export async function buildSlackStream(seed: number, count: number, slack: Slack
     }
     const polish = random() < 0.5;
     const pool = polish ? REQUESTS_PL : REQUESTS_EN;
-    const text = reply ? (polish ? 'Nadal nie działa, proszę o pomoc.' : 'Still broken, please help.') : (pool[Math.floor(random() * pool.length)] as string);
+    let text: string;
+    if (reply) {
+      text = polish ? 'Nadal nie działa, proszę o pomoc.' : 'Still broken, please help.';
+    } else {
+      text = pool[Math.floor(random() * pool.length)] as string;
+    }
     const message: SlackStreamMessage = {
       index,
       kind: reply ? 'thread-reply' : 'new',
