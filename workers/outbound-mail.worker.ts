@@ -1,6 +1,9 @@
 import { getLogger } from '../src/logging/logger.js';
 import { Worker } from 'bullmq';
+import type { Logger } from 'pino';
+import { ConfigError } from '../src/config/index.js';
 import { sendOutboundMail } from '../src/outbound/send-outbound-mail.js';
+import { imapSentFolder, type SentFolder } from '../src/outbound/sent-folder.js';
 import { outboundJobId } from '../src/queues/job-ids.js';
 import { createRedisConnection, QUEUE_NAMES, throttledErrorLog, type OutboundMailJob } from '../src/queues/queues.js';
 import type { Runtime } from '../src/runtime/runtime.js';
@@ -18,10 +21,11 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
     throw new Error('the outbound mail worker needs SMTP_HOST and MAIL_FROM');
   }
   const from = config.mailFrom;
+  const sentFolder = await openSentFolder(runtime, log);
   const connection = createRedisConnection(config.env.REDIS_URL);
   const worker = new Worker<OutboundMailJob>(
     QUEUE_NAMES.outboundMail,
-    async (job) => sendOutboundMail(job.data.messageKey, { mailer, from, log }),
+    async (job) => sendOutboundMail(job.data.messageKey, { mailer, from, log, sentFolder }),
     { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
   );
   worker.on('failed', (job, error) => {
@@ -44,6 +48,40 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
   const requeued = await requeuePendingOutbound(runtime);
   log.info({ requeued }, 'outbound mail worker started');
   return queueWorkerHandle('outbound-mail', worker, connection, log);
+}
+
+/**
+ * Returns the Sent folder named by SMTP_SENT_MAILBOX, or null when it is unset.
+ * A folder the server says does not exist stops the worker, since every send
+ * after an interrupted attempt would fail on it. A server that cannot be reached
+ * now is only logged: the look-ups retry with the jobs.
+ */
+async function openSentFolder(runtime: Runtime, log: Logger): Promise<SentFolder | null> {
+  const { env } = runtime.config;
+  if (!env.SMTP_SENT_MAILBOX) {
+    return null;
+  }
+  if (!env.IMAP_HOST || !env.IMAP_USER || !env.IMAP_PASSWORD) {
+    throw new ConfigError(['SMTP_SENT_MAILBOX: set, but IMAP_HOST, IMAP_USER or IMAP_PASSWORD is missing; set them or unset SMTP_SENT_MAILBOX']);
+  }
+  const folder = imapSentFolder({
+    host: env.IMAP_HOST,
+    port: env.IMAP_PORT,
+    secure: env.IMAP_SECURE,
+    user: env.IMAP_USER,
+    password: env.IMAP_PASSWORD,
+    mailbox: env.SMTP_SENT_MAILBOX,
+    commandTimeoutMs: env.LINIA_IMAP_COMMAND_TIMEOUT_MS,
+  });
+  try {
+    if ((await folder.verify()) === 'missing') {
+      throw new ConfigError([`SMTP_SENT_MAILBOX: the IMAP server has no folder "${env.SMTP_SENT_MAILBOX}"; name the folder where the relay files sent mail, or unset it`]);
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    log.warn({ mailbox: env.SMTP_SENT_MAILBOX, err: error }, 'could not open the Sent folder, so interrupted sends look there when they are retried');
+  }
+  return folder;
 }
 
 /**

@@ -40,6 +40,8 @@ export const envSchema = z.object({
   SMTP_REQUIRE_TLS: booleanText.default(false),
   SMTP_USER: z.string().min(1).optional(),
   SMTP_PASSWORD: z.string().min(1).optional(),
+  /** Folder of the IMAP_USER mailbox where the relay files a copy of each accepted mail. */
+  SMTP_SENT_MAILBOX: z.string().min(1).optional(),
   MAIL_FROM: z.string().min(3).optional(),
   MESSAGE_ID_DOMAIN: z
     .string()
@@ -96,6 +98,8 @@ export const envFixes: Record<string, string> = {
   IMAP_PASSWORD: 'set it to the support mailbox password or app password',
   SMTP_HOST: 'set it to the SMTP relay that sends Linia\'s mail',
   SMTP_PORT: 'use the SMTP port, usually 587 (STARTTLS) or 465 (TLS)',
+  SMTP_SENT_MAILBOX:
+    'set it to the folder where the SMTP relay files a copy of each mail it accepts (e.g. Sent), read with the IMAP_* login, or leave it unset when the relay keeps no copy',
   MAIL_FROM: 'set it to the support address replies come from, e.g. "IT Support <support@example.com>"',
   MESSAGE_ID_DOMAIN: 'set it to the domain used in Message-IDs, e.g. support.example.com',
   SLACK_BOT_TOKEN: 'copy the Bot User OAuth Token (xoxb-…) from the Slack app settings',

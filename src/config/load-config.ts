@@ -112,6 +112,11 @@ function checkRequirements(env: EnvConfig, requirements: Requirement[], problems
     if (env.SMTP_USER && !env.SMTP_PASSWORD) {
       problems.push('SMTP_PASSWORD: missing while SMTP_USER is set; set both or neither');
     }
+    if (env.SMTP_SENT_MAILBOX && !requirements.includes('imap')) {
+      for (const name of ['IMAP_HOST', 'IMAP_USER', 'IMAP_PASSWORD'] as const) {
+        if (!env[name]) problems.push(`${name}: missing while SMTP_SENT_MAILBOX is set; the Sent folder is read with the IMAP login, so set ${name} or unset SMTP_SENT_MAILBOX`);
+      }
+    }
   }
   if ((requirements.includes('slack') || requirements.includes('slack-receiver')) && !env.SLACK_BOT_TOKEN) {
     missing('SLACK_BOT_TOKEN');

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { AddressInfo } from 'node:net';
+import { ImapFlow } from 'imapflow';
 import {
   SMTPServer,
   type SMTPServerAddress,
@@ -34,6 +35,15 @@ export interface SmtpSinkOptions {
   host?: '127.0.0.1';
   /** Largest message in bytes. A larger one is rejected with 552. */
   maxBytes?: number;
+}
+
+/** An IMAP folder where the sink files a copy of each accepted message, as hosted relays file sent mail. */
+export interface SentCopyFolder {
+  host: string;
+  port: number;
+  user: string;
+  password: string;
+  mailbox: string;
 }
 
 interface PlannedFailure {
@@ -75,6 +85,8 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
   private readonly failures: PlannedFailure[] = [];
   private readonly rejectedRecipients = new Map<string, number>();
   private rewriteDomain: string | null = null;
+  private copyFolder: SentCopyFolder | null = null;
+  private copyClient: Promise<ImapFlow> | null = null;
   private readonly log = getLogger('smtp-sink');
   private server: SMTPServer | undefined;
   private listenPort = 0;
@@ -174,6 +186,20 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
     this.rewriteDomain = domain;
   }
 
+  /**
+   * Acts like a relay that files a copy of each accepted message in the sender's
+   * Sent folder over IMAP (created when missing), before it answers 250. When the
+   * copy cannot be filed, the message is rejected with 451 and not stored. Pass
+   * null to stop filing copies. Resolves once the folder exists.
+   */
+  async fileCopiesIn(folder: SentCopyFolder | null): Promise<void> {
+    this.copyFolder = folder;
+    this.dropCopyClient();
+    if (folder) {
+      await this.connectCopyClient(folder);
+    }
+  }
+
   /** Cancels every fault planned with failNext() and rejectRecipient(). */
   resetFaults(): void {
     this.failures.length = 0;
@@ -186,6 +212,60 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
     this.server = undefined;
     if (server) {
       await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+    const client = await this.copyClient?.catch(() => null);
+    this.copyClient = null;
+    await client?.logout().catch(() => client.close());
+  }
+
+  private dropCopyClient(): void {
+    const pending = this.copyClient;
+    this.copyClient = null;
+    void pending?.then((client) => client.close()).catch(() => undefined);
+  }
+
+  private connectCopyClient(folder: SentCopyFolder): Promise<ImapFlow> {
+    this.copyClient ??= (async () => {
+      const client = new ImapFlow({
+        host: folder.host,
+        port: folder.port,
+        secure: false,
+        doSTARTTLS: false,
+        auth: { user: folder.user, pass: folder.password },
+        logger: false,
+      });
+      client.on('error', () => undefined);
+      client.on('close', () => {
+        if (this.copyClient === current) this.copyClient = null;
+      });
+      await client.connect();
+      const existing = await client.list();
+      if (!existing.some((entry) => entry.path === folder.mailbox)) {
+        await client.mailboxCreate(folder.mailbox).catch(() => undefined);
+      }
+      return client;
+    })();
+    const current = this.copyClient;
+    current.catch(() => {
+      if (this.copyClient === current) this.copyClient = null;
+    });
+    return current;
+  }
+
+  /** Files the copy when a Sent folder is set; false when that failed. */
+  private async fileCopy(raw: Buffer): Promise<boolean> {
+    const folder = this.copyFolder;
+    if (!folder) {
+      return true;
+    }
+    try {
+      const client = await this.connectCopyClient(folder);
+      const result = await client.append(folder.mailbox, raw, ['\\Seen']);
+      return result !== false;
+    } catch (error) {
+      this.log.debug({ err: error }, 'SMTP sink could not file the sent copy');
+      this.dropCopyClient();
+      return false;
     }
   }
 
@@ -204,42 +284,51 @@ export class SmtpSink extends EventEmitter<{ message: [SinkMessage] }> {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.on('error', (error) => callback(error));
-    stream.on('end', () => {
-      if (stream.sizeExceeded) {
-        callback(smtpError(552, `5.3.4 Message exceeds the fixed maximum message size of ${this.maxBytes} bytes`));
-        return;
-      }
-      const failure = this.failures[0];
-      if (failure) {
-        failure.remaining -= 1;
-        if (failure.remaining <= 0) {
-          this.failures.shift();
-        }
-        callback(smtpError(failure.code, failure.message));
-        return;
-      }
+    stream.on('end', () => void this.accept(chunks, stream, session, callback));
+  }
 
-      const mailFrom = session.envelope.mailFrom;
-      const queueId = randomBytes(6).toString('hex').toUpperCase();
-      const rewrittenId = this.rewriteDomain === null ? null : `relay.${queueId}@${this.rewriteDomain}`;
-      const received = Buffer.concat(chunks);
-      const message: SinkMessage = {
-        envelope: {
-          from: mailFrom === false ? '' : mailFrom.address,
-          to: session.envelope.rcptTo.map((recipient) => recipient.address),
-        },
-        raw: rewrittenId === null ? received : replaceMessageId(received, rewrittenId),
-        receivedAt: new Date(),
-        queueId,
-      };
-      this.stored.push(message);
-      this.log.debug(
-        { queueId: message.queueId, recipients: message.envelope.to.length, bytes: message.raw.length },
-        'SMTP sink stored a message',
-      );
-      callback(null, rewrittenId === null ? `OK: queued as ${queueId}` : `OK: queued as ${queueId} <${rewrittenId}>`);
-      this.emit('message', message);
-    });
+  private async accept(
+    chunks: Buffer[],
+    stream: SMTPServerDataStream,
+    session: SMTPServerSession,
+    callback: (error?: Error | null, reply?: string) => void,
+  ): Promise<void> {
+    if (stream.sizeExceeded) {
+      callback(smtpError(552, `5.3.4 Message exceeds the fixed maximum message size of ${this.maxBytes} bytes`));
+      return;
+    }
+    const failure = this.failures[0];
+    if (failure) {
+      failure.remaining -= 1;
+      if (failure.remaining <= 0) {
+        this.failures.shift();
+      }
+      callback(smtpError(failure.code, failure.message));
+      return;
+    }
+
+    const mailFrom = session.envelope.mailFrom;
+    const queueId = randomBytes(6).toString('hex').toUpperCase();
+    const rewrittenId = this.rewriteDomain === null ? null : `relay.${queueId}@${this.rewriteDomain}`;
+    const received = Buffer.concat(chunks);
+    const stored = rewrittenId === null ? received : replaceMessageId(received, rewrittenId);
+    if (!(await this.fileCopy(stored))) {
+      callback(smtpError(451, '4.3.0 Could not file the sent copy; try again later'));
+      return;
+    }
+    const message: SinkMessage = {
+      envelope: {
+        from: mailFrom === false ? '' : mailFrom.address,
+        to: session.envelope.rcptTo.map((recipient) => recipient.address),
+      },
+      raw: stored,
+      receivedAt: new Date(),
+      queueId,
+    };
+    this.stored.push(message);
+    this.log.debug({ queueId: message.queueId, recipients: message.envelope.to.length, bytes: message.raw.length }, 'SMTP sink stored a message');
+    callback(null, rewrittenId === null ? `OK: queued as ${queueId}` : `OK: queued as ${queueId} <${rewrittenId}>`);
+    this.emit('message', message);
   }
 }
 

@@ -1,19 +1,23 @@
 import { pipelineMetrics } from '../metrics/pipeline-metrics.js';
 import { UnrecoverableError } from 'bullmq';
+import type { Types } from 'mongoose';
 import type { Logger } from 'pino';
 import { MessageModel, type OutboundKind } from '../store/message.model.js';
 import type { TicketEventType } from '../store/ticket.model.js';
 import { appendEvent } from '../tickets/ticket-repository.js';
 import type { Mailer } from './mailer.js';
+import type { SentFolder } from './sent-folder.js';
 import { findSuppressed } from './suppression.js';
 
 export interface SendDependencies {
   mailer: Mailer;
   from: { address: string; name: string };
   log: Logger;
+  /** Where the relay files copies of accepted mail (SMTP_SENT_MAILBOX); null when it keeps none. */
+  sentFolder?: SentFolder | null;
 }
 
-export type SendOutcome = 'sent' | 'already_sent' | 'already_failed' | 'missing' | 'suppressed';
+export type SendOutcome = 'sent' | 'already_sent' | 'found_in_sent_folder' | 'already_failed' | 'missing' | 'suppressed';
 
 const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
   kb_answer: 'auto_reply.sent',
@@ -24,6 +28,11 @@ const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
 
 /** Kinds written by the bot itself. They carry RFC 3834 headers, so other robots do not reply to them. */
 const AUTOMATIC_KINDS: ReadonlySet<OutboundKind> = new Set(['kb_answer', 'acknowledgement', 'escalation']);
+
+/** True when the relay answered the attempt, so it did not take the mail; false when the connection failed without an answer. */
+function relayAnswered(error: unknown): boolean {
+  return typeof (error as { responseCode?: unknown }).responseCode === 'number';
+}
 
 /** SMTP reply codes 5xx are permanent: retrying cannot deliver the message. */
 function isPermanentSmtpFailure(error: unknown): boolean {
@@ -79,7 +88,27 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
     headers['X-Auto-Response-Suppress'] = 'All';
   }
 
-  await MessageModel.updateOne({ _id: record._id }, { $inc: { attempts: 1 } });
+  if (record.sendingSince && record.messageId) {
+    // The earlier attempt ended without the relay's answer (a crash, a cut connection): the relay may hold the mail.
+    const context = { messageKey, ticketNumber: record.ticketNumber, kind, attemptStartedAt: record.sendingSince };
+    if (deps.sentFolder) {
+      if (await deps.sentFolder.contains(record.messageId)) {
+        await MessageModel.updateOne(
+          { _id: record._id },
+          { $set: { status: 'sent', sentAt: new Date(), sentVia: 'sent-folder', sendingSince: null, error: null } },
+        );
+        deps.log.info(context, 'outbound mail found in the Sent folder after an interrupted attempt; not sent again');
+        await recordSent(record, messageKey, kind);
+        pipelineMetrics.outboundSent(String(kind));
+        return 'found_in_sent_folder';
+      }
+      deps.log.info(context, 'outbound mail not in the Sent folder after an interrupted attempt; sending it');
+    } else {
+      deps.log.warn(context, 'an interrupted attempt may have reached the relay; sending again with the same Message-ID (set SMTP_SENT_MAILBOX to look first)');
+    }
+  }
+
+  await MessageModel.updateOne({ _id: record._id }, { $inc: { attempts: 1 }, $set: { sendingSince: new Date() } });
   try {
     const receipt = await deps.mailer.send({
       from: deps.from,
@@ -95,14 +124,21 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
     const serverIds = receipt.messageId && receipt.messageId !== record.messageId ? [receipt.messageId] : [];
     await MessageModel.updateOne(
       { _id: record._id },
-      { $set: { status: 'sent', sentAt: new Date(), error: null }, $addToSet: { serverMessageIds: { $each: serverIds } } },
+      {
+        $set: { status: 'sent', sentAt: new Date(), sentVia: 'smtp', sendingSince: null, error: null },
+        $addToSet: { serverMessageIds: { $each: serverIds } },
+      },
     );
   } catch (error) {
     if (!isPermanentSmtpFailure(error)) {
+      if (relayAnswered(error)) {
+        // A 4xx answer: the relay did not take the mail, so the retry need not look in the Sent folder.
+        await MessageModel.updateOne({ _id: record._id }, { $set: { sendingSince: null, error: (error as Error).message } });
+      }
       throw error;
     }
     const reason = (error as Error).message;
-    await MessageModel.updateOne({ _id: record._id }, { $set: { status: 'failed', error: reason } });
+    await MessageModel.updateOne({ _id: record._id }, { $set: { status: 'failed', sendingSince: null, error: reason } });
     if (record.ticketId) {
       await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, { key: `failed:${messageKey}`, type: 'reply.failed', messageKey, detail: reason });
     }
@@ -110,6 +146,18 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
     throw new UnrecoverableError(`SMTP rejected ${messageKey}: ${reason}`);
   }
 
+  await recordSent(record, messageKey, kind);
+  deps.log.info({ messageKey, ticketNumber: record.ticketNumber, kind }, 'outbound mail sent');
+  pipelineMetrics.outboundSent(String(kind));
+  return 'sent';
+}
+
+/** Adds the ticket event of a sent message; the event key makes a repeat harmless. */
+async function recordSent(
+  record: { ticketId?: Types.ObjectId | null; ticketNumber?: number | null; articleId?: string | null },
+  messageKey: string,
+  kind: OutboundKind,
+): Promise<void> {
   const eventType = SENT_EVENT[kind];
   if (record.ticketId && eventType) {
     await appendEvent({ _id: record.ticketId, number: record.ticketNumber ?? 0 }, {
@@ -119,7 +167,4 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
       articleId: record.articleId ?? undefined,
     });
   }
-  deps.log.info({ messageKey, ticketNumber: record.ticketNumber, kind }, 'outbound mail sent');
-  pipelineMetrics.outboundSent(String(kind));
-  return 'sent';
 }

@@ -66,6 +66,14 @@ const messageSchema = new mongoose.Schema(
     error: { type: String, default: null },
     attempts: { type: Number, default: 0 },
     sentAt: { type: Date, default: null },
+    /**
+     * Outbound: set when a send attempt starts and cleared when the relay answered
+     * (accepted or rejected). Still set at the next attempt, it means the earlier one
+     * ended without an answer, so the relay may hold the mail already.
+     */
+    sendingSince: { type: Date, default: null },
+    /** Outbound: how the sent state was learnt: the relay's answer, or the copy found in the Sent folder. */
+    sentVia: { type: String, enum: ['smtp', 'sent-folder', null], default: null },
   },
   { collection: 'messages', timestamps: true, versionKey: false },
 );

@@ -46,6 +46,15 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('Sent folder requires the IMAP login', () => {
+    const smtp = { SMTP_HOST: 'smtp.example.test', MAIL_FROM: 'IT <it@example.test>', SMTP_SENT_MAILBOX: 'Sent' };
+    const problems = problemsOf(() => loadConfig(smtp, ['smtp']));
+    expect(problems.map((problem) => problem.split(':')[0]).sort()).toEqual(['IMAP_HOST', 'IMAP_PASSWORD', 'IMAP_USER']);
+    expect(problems[0]).toMatch(/SMTP_SENT_MAILBOX/);
+    const imap = { IMAP_HOST: 'imap.example.test', IMAP_USER: 'it@example.test', IMAP_PASSWORD: 'secret' };
+    expect(loadConfig({ ...smtp, ...imap }, ['smtp']).env.SMTP_SENT_MAILBOX).toBe('Sent');
+  });
+
   it('names the secret the Slack receiver needs in each mode', () => {
     const token = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc' };
     const http = problemsOf(() => loadConfig(token, ['slack-receiver']));

@@ -35,6 +35,8 @@ export const L2_GROUP = 'l2-agents@linia.test';
 const WORKERS = ['imap-watcher', 'inbound-mail', 'outbound-mail', 'escalation', 'slack-receiver', 'slack-events'] as const;
 /** Share of the stream that arrives as Slack direct messages instead of mail. */
 const SLACK_SHARE = 0.2;
+/** Folder of the fault Dovecot where the SMTP sink files copies of accepted mail. */
+const SENT_FOLDER = 'Sent';
 /** Stream rate: messages appended to the mailbox per second. */
 const RATE = 12;
 /** Escalation timer of the run, short enough that many tickets reach L2 during it. */
@@ -174,6 +176,8 @@ async function main(): Promise<void> {
   try {
     const rejected = stream.filter((message) => message.from.endsWith(`@${REJECTED_DOMAIN}`)).map((message) => message.from);
     rejected.forEach((address) => smtp.rejectRecipient(address, 550));
+    // Like a hosted relay, the sink files each accepted mail in the Sent folder, where a retried send looks first.
+    await smtp.fileCopiesIn({ ...stack.imap, mailbox: SENT_FOLDER });
 
     await connectStore(stack.mongoUri);
     await importKbFolders([path.join(ROOT, 'examples', 'kb')]);
@@ -193,6 +197,7 @@ async function main(): Promise<void> {
       LINIA_IMAP_POLL_SECONDS: '2',
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(smtp.port),
+      SMTP_SENT_MAILBOX: SENT_FOLDER,
       MAIL_FROM: 'Linia IT Support <support@linia.test>',
       MESSAGE_ID_DOMAIN: 'faults.linia.test',
       SLACK_BOT_TOKEN: DEFAULT_FAKE_TOKEN,
