@@ -236,6 +236,9 @@ async function main(): Promise<void> {
         slackRetries += await deliverSlackEvent(slackUrl, message);
       }
     })();
+    // Awaited below; until then a failure must not end the process before the finally block stops the workers.
+    faultRunner.catch(() => undefined);
+    slackSender.catch(() => undefined);
     for (const message of stream) {
       const wait = started + (next++ * 1000) / RATE - Date.now();
       if (wait > 0) await sleep(wait);

@@ -65,11 +65,16 @@ export async function buildSlackStream(seed: number, count: number, slack: Slack
   return messages;
 }
 
+/** How long one event is offered to the receiver before the suite gives up on it. */
+const DELIVERY_DEADLINE_MS = 5 * 60_000;
+
 /** Delivers one event, retrying like Slack while the receiver is down or answers an error. Returns the retries used. */
 export async function deliverSlackEvent(url: string, message: SlackStreamMessage): Promise<number> {
   const event: Record<string, unknown> = { type: 'message', channel: message.channel, channel_type: 'im', user: message.user, text: message.text, ts: message.ts };
   if (message.threadTs) event.thread_ts = message.threadTs;
-  for (let attempt = 0; attempt < 200; attempt++) {
+  // Time-based, not count-based: on a loaded machine a killed receiver can take a minute to come back.
+  const deadline = Date.now() + DELIVERY_DEADLINE_MS;
+  for (let attempt = 0; Date.now() < deadline; attempt++) {
     try {
       const response = await sendEvent(url, event, { eventId: message.eventId, ...(attempt > 0 ? { retryNum: Math.min(attempt, 3) } : {}) });
       if (response.status === 200) return attempt;
