@@ -45,6 +45,7 @@ export async function startImapWatcherWorker(runtime: Runtime): Promise<ImapWork
     maxMessageBytes: env.LINIA_MAX_FETCH_BYTES,
     pollIntervalMs,
     watchdogIntervalMs: env.LINIA_IMAP_WATCHDOG_SECONDS * 1000,
+    burstPollMs: env.LINIA_IMAP_BURST_POLL_MS,
     commandTimeoutMs,
     log,
     enqueue: async (message) => {

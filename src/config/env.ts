@@ -75,6 +75,8 @@ export const envSchema = z.object({
   LINIA_IMAP_POLL_SECONDS: z.coerce.number().int().min(1).default(60),
   LINIA_IMAP_WATCHDOG_SECONDS: z.coerce.number().int().min(1).default(30),
   LINIA_IMAP_COMMAND_TIMEOUT_MS: z.coerce.number().int().min(100).default(60_000),
+  /** NOOP interval while mail keeps arriving; 0 turns it off. */
+  LINIA_IMAP_BURST_POLL_MS: z.coerce.number().int().min(0).default(100),
 
   LINIA_OPS_HOST: z.string().min(1).default('127.0.0.1'),
   LINIA_OPS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -119,6 +121,8 @@ export const envFixes: Record<string, string> = {
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',
   LINIA_IMAP_POLL_SECONDS: 'set a whole number of seconds, at least 1',
   LINIA_IMAP_WATCHDOG_SECONDS: 'set a whole number of seconds between IMAP liveness checks, at least 1',
+  LINIA_IMAP_BURST_POLL_MS:
+    'set the interval in milliseconds of the NOOP that asks for new mail during the 5 s after mail arrived (default 100), or 0 to wait for IDLE alone',
   LINIA_IMAP_COMMAND_TIMEOUT_MS: 'set the time limit of one IMAP command in milliseconds, at least 100',
   LINIA_OPS_HOST: 'set the address the health and metrics endpoints listen on, e.g. 127.0.0.1 (0.0.0.0 inside a container)',
   LINIA_OPS_PORT: 'set a port for /healthz, /readyz and /metrics, e.g. 9464 (0 picks a free one)',

@@ -15,6 +15,13 @@ const RECONNECT_MAX_MS = 60_000;
 /** imapflow waits 15 s of inactivity before IDLE by default; new mail would arrive that much later. */
 const AUTO_IDLE_DELAY_MS = 500;
 /**
+ * After a sync that found new mail, the watcher asks with NOOP every
+ * `burstPollMs` for this long, because Dovecot, among other servers, announces new
+ * mail to an IDLE connection only about 0.5 s after it arrives.
+ */
+const BURST_WINDOW_MS = 5_000;
+const BURST_POLL_MS = 100;
+/**
  * Maximum wait for one store or queue step of a sync (insert, enqueue,
  * checkpoint). The store gives up by itself after 10 s without a server, but a
  * Redis command waits for the connection without limit, and a sync that hangs
@@ -70,6 +77,11 @@ export interface ImapWatcherOptions {
   pollIntervalMs: number;
   /** Interval of the watchdog NOOP, which ends IDLE, checks that the server responds, and lets IDLE start again. */
   watchdogIntervalMs: number;
+  /**
+   * Interval of the NOOP that asks for new mail while mail keeps arriving (see
+   * BURST_WINDOW_MS), 100 ms unless set; 0 leaves new mail to IDLE and the poll alone.
+   */
+  burstPollMs?: number;
   /** Time limit of each IMAP command. A FETCH of a large body gets more time (see message-fetch.ts). */
   commandTimeoutMs: number;
   /** Called for each stored message before the checkpoint moves past it. */
@@ -135,6 +147,9 @@ export class ImapWatcher {
   private pollTimer: NodeJS.Timeout | null = null;
   private watchdogTimer: NodeJS.Timeout | null = null;
   private watchdogRunning = false;
+  private burstTimer: NodeJS.Timeout | null = null;
+  private burstUntil = 0;
+  private burstRunning = false;
   private syncRunning: Promise<number> | null = null;
   private syncRequested = false;
   private readonly health: Omit<WatcherHealth, 'lagSeconds'> = {
@@ -194,9 +209,10 @@ export class ImapWatcher {
 
   async stop(): Promise<void> {
     this.stopped = true;
-    for (const timer of [this.pollTimer, this.watchdogTimer]) {
+    for (const timer of [this.pollTimer, this.watchdogTimer, this.burstTimer]) {
       if (timer) clearInterval(timer);
     }
+    this.burstTimer = null;
     if (this.reconnectTimer) clearTimeout(this.reconnectTimer);
     this.pollTimer = null;
     this.watchdogTimer = null;
@@ -393,6 +409,43 @@ export class ImapWatcher {
     }
   }
 
+  /** Keeps asking for new mail with NOOP for BURST_WINDOW_MS after the last sync that found some. */
+  private extendBurst(): void {
+    const intervalMs = this.options.burstPollMs ?? BURST_POLL_MS;
+    if (intervalMs <= 0 || this.stopped) {
+      return;
+    }
+    this.burstUntil = Date.now() + BURST_WINDOW_MS;
+    this.burstTimer ??= setInterval(() => void this.burstPoll(), intervalMs);
+  }
+
+  /**
+   * One NOOP of a burst. The server answers it with EXISTS for mail that came
+   * since the last command, and the exists listener starts a sync. Skipped while
+   * a sync or the watchdog runs; a NOOP that fails drops the connection like the
+   * watchdog's does.
+   */
+  private async burstPoll(): Promise<void> {
+    if (this.stopped || Date.now() > this.burstUntil) {
+      if (this.burstTimer) clearInterval(this.burstTimer);
+      this.burstTimer = null;
+      return;
+    }
+    const client = this.client;
+    if (!client || this.syncRunning || this.watchdogRunning || this.burstRunning) {
+      return;
+    }
+    this.burstRunning = true;
+    try {
+      await this.command(client, 'NOOP', () => client.noop());
+    } catch (error) {
+      this.options.log.warn({ mailbox: this.mailboxKey, err: error }, 'IMAP NOOP failed while mail kept arriving');
+      this.dropConnection(client, error);
+    } finally {
+      this.burstRunning = false;
+    }
+  }
+
   private requestSync(): void {
     void this.sync().catch(() => undefined);
   }
@@ -489,6 +542,7 @@ export class ImapWatcher {
 
     this.health.lastSyncAt = new Date();
     if (uids.length > 0) {
+      this.extendBurst();
       this.options.log.info({ mailbox: this.mailboxKey, count: uids.length, lastUid: uids[uids.length - 1] }, 'IMAP messages stored');
     }
     return uids.length;
