@@ -4,21 +4,26 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Queue } from 'bullmq';
+import { Redis } from 'ioredis';
 import mongoose from 'mongoose';
 import { RawMessageModel } from '../src/store/raw-message.model.js';
 import { startPipeline, type PipelineHarness } from '../tests/support/pipeline-harness.js';
 import { benchMail, intSetting, openAppender, percentile, printFigure, testServers, uniqueName } from './bench-support.js';
 
 async function waitForDone(count: number, timeoutMs: number): Promise<void> {
+  // The driver's collection, not the model, so the operation counts leave these progress queries out.
+  const db = mongoose.connection.db;
+  if (!db) throw new Error('the store is not connected');
+  const raw = db.collection(RawMessageModel.collection.collectionName);
   const deadline = Date.now() + timeoutMs;
   let lastReport = 0;
-  while ((await RawMessageModel.countDocuments({ status: 'done' })) < count) {
+  while ((await raw.countDocuments({ status: 'done' })) < count) {
     if (process.env.BENCH_TRACE && Date.now() - lastReport > 2000) {
       lastReport = Date.now();
-      process.stderr.write(`stored ${await RawMessageModel.countDocuments()} done ${await RawMessageModel.countDocuments({ status: 'done' })}\n`);
+      process.stderr.write(`stored ${await raw.countDocuments()} done ${await raw.countDocuments({ status: 'done' })}\n`);
     }
     if (Date.now() > deadline) {
-      const done = await RawMessageModel.countDocuments({ status: 'done' });
+      const done = await raw.countDocuments({ status: 'done' });
       throw new Error(`only ${done} of ${count} messages became ticket events within ${timeoutMs} ms`);
     }
     await sleep(50);
@@ -47,6 +52,31 @@ async function measureFloor(harness: PipelineHarness, count: number, concurrency
   return count / seconds;
 }
 
+/** Counts the store operations that go through mongoose models, by collection and method. */
+function countStoreOperations(): { total(): number; byKind(): [string, number][]; stop(): void } {
+  const counts = new Map<string, number>();
+  mongoose.set('debug', (collection: string, method: string) => {
+    const kind = `${collection}.${method}`;
+    counts.set(kind, (counts.get(kind) ?? 0) + 1);
+  });
+  return {
+    total: () => [...counts.values()].reduce((sum, value) => sum + value, 0),
+    byKind: () => [...counts.entries()].sort((a, b) => b[1] - a[1]),
+    stop: () => mongoose.set('debug', false),
+  };
+}
+
+/** Returns the number of commands the Redis server has run so far (INFO commandstats). */
+async function redisCommandCount(url: string): Promise<number> {
+  const client = new Redis(url, { maxRetriesPerRequest: 1 });
+  try {
+    const info = await client.info('commandstats');
+    return [...info.matchAll(/^cmdstat_[^:]+:calls=(\d+)/gm)].reduce((sum, match) => sum + Number(match[1]), 0);
+  } finally {
+    client.disconnect();
+  }
+}
+
 export async function benchIngest(): Promise<void> {
   const count = intSetting('BENCH_INGEST_COUNT', 1000);
   const harness = await startPipeline();
@@ -59,16 +89,27 @@ export async function benchIngest(): Promise<void> {
     }
     await appender.close();
 
+    const redisUrl = testServers().redisUrl;
+    const redisBefore = await redisCommandCount(redisUrl);
+    const operations = countStoreOperations();
     const started = performance.now();
     await harness.startWorkers(['escalation', 'outbound-mail', 'inbound-mail', 'imap-watcher']);
     await waitForDone(count, 30 * 60_000);
     const pipelineRate = count / ((performance.now() - started) / 1000);
+    operations.stop();
+    // Counts every client of the Redis server, so other jobs on it inflate the figure.
+    const redisCommands = (await redisCommandCount(redisUrl)) - redisBefore;
     const floorRate = await measureFloor(harness, count, 4);
 
     process.stdout.write(`\ningest: ${count} mails already in the IMAP folder, workers started, until every one is a ticket event\n`);
     printFigure('pipeline throughput', pipelineRate, 'msg/s');
     printFigure('floor (bare insert + queue add)', floorRate, 'msg/s');
     printFigure('pipeline / floor', pipelineRate / floorRate, '', 'target ≥ 0.5');
+    printFigure('store operations per message', operations.total() / count);
+    for (const [kind, calls] of operations.byKind().slice(0, 12)) {
+      printFigure(`  ${kind}`, calls / count);
+    }
+    printFigure('Redis commands per message', redisCommands / count, '', 'whole server, all clients');
   } finally {
     await harness.close();
   }

@@ -9,9 +9,6 @@ import { processInboundMail, quarantineAfterFailure } from '../src/tickets/email
 import type { FirstLineAnswerer } from '../src/tickets/first-line-reply.js';
 import { queueWorkerHandle, type WorkerHandle } from './worker-handle.js';
 
-/** Messages processed at once by one process; parsing is CPU-bound, store calls are not. */
-const CONCURRENCY = 4;
-
 /**
  * Queues a job for every stored message still pending, e.g. after Redis lost its
  * queue. Job ids are deterministic, so a message already queued is not doubled.
@@ -49,7 +46,7 @@ export async function startInboundMailWorker(runtime: Runtime, answerer: FirstLi
       pipelineMetrics.inboundHandled('email', result.action);
       return result;
     },
-    { connection, prefix: runtime.queues.prefix, concurrency: CONCURRENCY },
+    { connection, prefix: runtime.queues.prefix, concurrency: runtime.config.env.LINIA_INBOUND_CONCURRENCY },
   );
   worker.on('failed', (job, error) => {
     if (!job) {

@@ -66,6 +66,8 @@ export const envSchema = z.object({
   /** Hard cap of the IMAP fetch: larger messages are fetched header-only and quarantined. */
   LINIA_MAX_FETCH_BYTES: z.coerce.number().int().min(1024).default(104_857_600),
   LINIA_PARSE_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
+  /** Messages one inbound-mail process works on at once; parsing uses the CPU, store calls mostly wait. */
+  LINIA_INBOUND_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(4),
   /** Folder for attachments of inbound mail; without it they are stored in GridFS in MongoDB. */
   LINIA_ATTACHMENT_DIR: z.string().regex(/^\//, 'must be an absolute path').optional(),
   LINIA_TICKET_TAG_PREFIX: z
@@ -117,6 +119,7 @@ export const envFixes: Record<string, string> = {
   LINIA_MAX_MESSAGE_BYTES: 'set a size in bytes, at least 1024',
   LINIA_MAX_FETCH_BYTES: 'set a size in bytes, at least 1024; messages larger than this are fetched header-only and quarantined (default 104857600, 100 MiB)',
   LINIA_PARSE_TIMEOUT_MS: 'set a time in milliseconds, at least 100',
+  LINIA_INBOUND_CONCURRENCY: 'set how many messages one inbound-mail process works on at once, from 1 to 64 (default 4)',
   LINIA_ATTACHMENT_DIR: 'set an absolute folder path such as /var/lib/linia/attachments, or leave it unset to store attachments in MongoDB (GridFS)',
   LINIA_TICKET_TAG_PREFIX: 'use letters, digits or - (e.g. IT makes tags like [IT#12]), or leave it empty',
   LINIA_IMAP_POLL_SECONDS: 'set a whole number of seconds, at least 1',

@@ -103,6 +103,9 @@ export async function startPipeline(options: HarnessOptions = {}): Promise<Pipel
       SLACK_BOT_TOKEN: DEFAULT_FAKE_TOKEN,
       SLACK_API_URL: slack.url,
       LOG_LEVEL: process.env.LINIA_TEST_LOG_LEVEL ?? 'silent',
+      // Tuning settings pass through, so a benchmark can compare them.
+      LINIA_INBOUND_CONCURRENCY: process.env.LINIA_INBOUND_CONCURRENCY,
+      LINIA_IMAP_BURST_POLL_MS: process.env.LINIA_IMAP_BURST_POLL_MS,
     },
     ['imap', 'smtp', 'slack'],
   );
