@@ -52,7 +52,7 @@ export async function startOutboundMailWorker(runtime: Runtime): Promise<WorkerH
 
 /**
  * Returns the Sent folder named by SMTP_SENT_MAILBOX, or null when it is unset.
- * A folder the server says does not exist stops the worker, since every send
+ * A folder that the server reports as missing stops the worker, since every send
  * after an interrupted attempt would fail on it. A server that cannot be reached
  * now is only logged: the look-ups retry with the jobs.
  */

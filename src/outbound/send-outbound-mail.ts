@@ -13,7 +13,7 @@ export interface SendDependencies {
   mailer: Mailer;
   from: { address: string; name: string };
   log: Logger;
-  /** Where the relay files copies of accepted mail (SMTP_SENT_MAILBOX); null when it keeps none. */
+  /** Folder where the relay files copies of accepted mail (SMTP_SENT_MAILBOX), or null when it keeps none. */
   sentFolder?: SentFolder | null;
 }
 
@@ -29,7 +29,7 @@ const SENT_EVENT: Record<OutboundKind, TicketEventType | null> = {
 /** Kinds written by the bot itself. They carry RFC 3834 headers, so other robots do not reply to them. */
 const AUTOMATIC_KINDS: ReadonlySet<OutboundKind> = new Set(['kb_answer', 'acknowledgement', 'escalation']);
 
-/** True when the relay answered the attempt, so it did not take the mail; false when the connection failed without an answer. */
+/** Returns true when the relay replied with an error code, so it did not take the mail, and false when the connection failed without a reply. */
 function relayAnswered(error: unknown): boolean {
   return typeof (error as { responseCode?: unknown }).responseCode === 'number';
 }
@@ -89,7 +89,7 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
   }
 
   if (record.sendingSince && record.messageId) {
-    // The earlier attempt ended without the relay's answer (a crash, a cut connection): the relay may hold the mail.
+    // The earlier attempt ended without the relay's reply (a crash or a cut connection), so the relay may hold the mail.
     const context = { messageKey, ticketNumber: record.ticketNumber, kind, attemptStartedAt: record.sendingSince };
     if (deps.sentFolder) {
       if (await deps.sentFolder.contains(record.messageId)) {
@@ -132,7 +132,7 @@ export async function sendOutboundMail(messageKey: string, deps: SendDependencie
   } catch (error) {
     if (!isPermanentSmtpFailure(error)) {
       if (relayAnswered(error)) {
-        // A 4xx answer: the relay did not take the mail, so the retry need not look in the Sent folder.
+        // A 4xx reply means the relay did not take the mail, so the retry need not look in the Sent folder.
         await MessageModel.updateOne({ _id: record._id }, { $set: { sendingSince: null, error: (error as Error).message } });
       }
       throw error;

@@ -9,7 +9,7 @@ import { runImapCommand } from '../channels/email/imap-command.js';
 export interface SentFolder {
   /** True when a message with this Message-ID (without angle brackets) is in the folder. Throws when the folder cannot be read. */
   contains(messageId: string): Promise<boolean>;
-  /** Opens the folder once. Resolves to 'missing' when the server says it does not exist, 'ok' when it opened. Throws on other failures. */
+  /** Opens the folder once. Resolves to 'missing' when the server reports that it does not exist, 'ok' when it opened. Throws on other failures. */
   verify(): Promise<'ok' | 'missing'>;
 }
 
@@ -31,7 +31,7 @@ export interface ImapSentFolderOptions {
 
 /**
  * Reads the Sent folder over IMAP, one short read-only connection per look-up.
- * Look-ups happen only when an earlier send attempt ended without an answer from
+ * Look-ups happen only when an earlier send attempt ended without a reply from
  * the relay, so a connection per look-up costs little.
  */
 export function imapSentFolder(options: ImapSentFolderOptions): SentFolder {
