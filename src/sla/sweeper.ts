@@ -1,6 +1,6 @@
-import type { Types } from 'mongoose';
+import type { QueryFilter, Types } from 'mongoose';
 import { escalateTicket, type EscalationDependencies } from '../escalation/escalate-ticket.js';
-import { TicketModel, type Ticket } from '../store/ticket.model.js';
+import { CLOSED_STATUSES, TicketModel, type Ticket } from '../store/ticket.model.js';
 import { handleSlaNotice } from './ladder-handlers.js';
 import { ladderClockFor } from './ladder-clock.js';
 import { planFor, queuePlanJobs } from './ladder-timers.js';
@@ -15,6 +15,9 @@ export const SWEEP_GRACE_MS = 30_000;
 /** Tickets handled per sweep; the rest wait for the next minute. */
 export const SWEEP_BATCH = 200;
 
+/** Tickets read from the store per batch when the ladder's jobs are restored. */
+const RESTORE_BATCH = 200;
+
 export interface SweepResult {
   escalated: number;
   breached: number;
@@ -26,6 +29,25 @@ type OverdueTicket = Pick<Ticket, '_id' | 'line' | 'planVersion' | 'number'> & {
 };
 
 /**
+ * Filter of the tickets whose SLA clock runs. `open: true` is the part that FerretDB
+ * hands to PostgreSQL, so only open tickets are decoded. The status condition keeps
+ * the result exact even for a ticket whose flag is wrong.
+ */
+const RUNNING_CLOCK: QueryFilter<Ticket> = { open: true, status: { $nin: [...CLOSED_STATUSES] }, 'sla.pausedAt': null };
+
+/** Filter of the tickets whose SLA clock runs and that have a deadline at or before `cutoff`. */
+export function overdueFilter(cutoff: Date): QueryFilter<Ticket> {
+  return {
+    ...RUNNING_CLOCK,
+    $or: [
+      { line: 'L1', 'due.l2At': { $lte: cutoff } },
+      { line: 'L2', 'due.l3At': { $lte: cutoff } },
+      { 'sla.firstResponseAt': null, 'sla.responseBreachedAt': null, 'sla.responseDueAt': { $lte: cutoff } },
+    ],
+  };
+}
+
+/**
  * Backstop for lost timers (Redis lost its data, a job failed for good): finds
  * open, unpaused tickets whose stored deadlines passed and runs their handlers
  * directly. The handlers re-check the ticket under its lock and are keyed by
@@ -34,18 +56,7 @@ type OverdueTicket = Pick<Ticket, '_id' | 'line' | 'planVersion' | 'number'> & {
 export async function sweepOverdue(deps: EscalationDependencies, graceMs: number = SWEEP_GRACE_MS): Promise<SweepResult> {
   const now = deps.now?.() ?? new Date();
   const cutoff = new Date(now.getTime() - graceMs);
-  const overdue = await TicketModel.find(
-    {
-      status: { $nin: ['resolved', 'closed'] },
-      'sla.pausedAt': null,
-      $or: [
-        { line: 'L1', 'due.l2At': { $lte: cutoff } },
-        { line: 'L2', 'due.l3At': { $lte: cutoff } },
-        { 'sla.firstResponseAt': null, 'sla.responseBreachedAt': null, 'sla.responseDueAt': { $lte: cutoff } },
-      ],
-    },
-    { line: 1, planVersion: 1, number: 1, due: 1, sla: 1 },
-  )
+  const overdue = await TicketModel.find(overdueFilter(cutoff), { line: 1, planVersion: 1, number: 1, due: 1, sla: 1 })
     .limit(SWEEP_BATCH)
     .lean<OverdueTicket[]>();
 
@@ -81,13 +92,14 @@ export async function sweepOverdue(deps: EscalationDependencies, graceMs: number
 /**
  * Queues again every job of every open ticket's plan, from the deadlines stored on
  * it, e.g. when a worker starts after Redis lost its data. Job ids carry the plan
- * version, so jobs still queued are not doubled. Returns the number of tickets.
+ * version, so jobs still queued are not doubled. The tickets are read through a
+ * cursor, one batch at a time. Returns the number of tickets.
  */
 export async function restoreLadderJobs(deps: EscalationDependencies): Promise<number> {
   const now = deps.now?.() ?? new Date();
   const clock = deps.clock ?? ladderClockFor(deps.config);
-  const open = await TicketModel.find({ status: { $nin: ['resolved', 'closed'] }, 'sla.pausedAt': null }).lean<Ticket[]>();
-  for (const ticket of open) {
+  let restored = 0;
+  for await (const ticket of TicketModel.find({ ...RUNNING_CLOCK }).lean<Ticket[]>().cursor({ batchSize: RESTORE_BATCH })) {
     let computed;
     try {
       computed = planFor(ticket, { ...deps, clock });
@@ -104,6 +116,7 @@ export async function restoreLadderJobs(deps: EscalationDependencies): Promise<n
       responseDueAt: ticket.sla?.firstResponseAt || ticket.sla?.responseBreachedAt ? null : (ticket.sla?.responseDueAt ?? null),
     };
     await queuePlanJobs(ticket as { _id: Types.ObjectId; planVersion: number }, plan, deps.queues, now);
+    restored++;
   }
-  return open.length;
+  return restored;
 }

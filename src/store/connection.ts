@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { getLogger } from '../logging/logger.js';
+import { backfillTicketQueryFields } from './ticket-backfill.js';
 
 const log = getLogger('store');
 
@@ -19,8 +20,9 @@ const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 const SOCKET_TIMEOUT_MS = 60_000;
 
 /**
- * Connects mongoose to the store and creates every model's indexes. Unique indexes
- * carry the idempotency of ingestion, so the process must not start without them.
+ * Connects mongoose to the store, creates every model's indexes and backfills the
+ * tickets' derived query fields. Unique indexes carry the idempotency of ingestion,
+ * so the process must not start without them.
  */
 export async function connectStore(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
@@ -31,6 +33,7 @@ export async function connectStore(uri: string): Promise<typeof mongoose> {
     autoIndex: false,
   });
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  await backfillTicketQueryFields(log);
   generation += 1;
   log.info({ database: mongoose.connection.name }, 'store connected');
   return mongoose;

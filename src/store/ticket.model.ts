@@ -3,6 +3,14 @@ import mongoose, { type InferSchemaType, type HydratedDocument } from 'mongoose'
 export const TICKET_STATUSES = ['new', 'waiting_for_requester', 'escalated', 'resolved', 'closed'] as const;
 export type TicketStatus = (typeof TICKET_STATUSES)[number];
 
+/** Statuses of a finished ticket. The SLA ladder leaves a ticket in one of them alone. */
+export const CLOSED_STATUSES: readonly TicketStatus[] = ['resolved', 'closed'];
+
+/** True unless the status is one of CLOSED_STATUSES. */
+export function isOpenStatus(status: string | null | undefined): boolean {
+  return !CLOSED_STATUSES.includes((status ?? 'new') as TicketStatus);
+}
+
 export const SUPPORT_LINES = ['L1', 'L2', 'L3'] as const;
 export type SupportLine = (typeof SUPPORT_LINES)[number];
 
@@ -107,14 +115,85 @@ const ticketSchema = new mongoose.Schema(
     /** Bumped on every re-plan of the escalation timers; jobs of an older plan do nothing. */
     planVersion: { type: Number, required: true, default: 1 },
     resolvedAt: { type: Date, default: null },
+    /*
+     * Top-level copies of values that hot queries filter on. FerretDB 1.24 hands a filter to
+     * PostgreSQL only for equality on a top-level field, and otherwise decodes every document
+     * of the collection (docs/ferretdb.md). The hooks below derive them on every write through
+     * the model; bulkWrite and writes through `TicketModel.collection` must set them themselves.
+     */
+    /** `requester.address` in lower case, for the loop breaker's look-ups by sender. */
+    requesterAddress: { type: String, default: null },
+    /** Copy of `requester.slackUserId`, for the tickets of a Slack user. */
+    requesterSlackUserId: { type: String, default: null },
+    /** False when `status` is one of CLOSED_STATUSES, so the SLA sweeper and the ladder restore read open tickets only. */
+    open: { type: Boolean, required: true, default: true },
   },
   { collection: 'tickets', timestamps: true, versionKey: false },
 );
 
 ticketSchema.index({ status: 1, 'due.l2At': 1 });
-ticketSchema.index({ 'requester.address': 1 });
+ticketSchema.index({ open: 1 });
+ticketSchema.index({ requesterAddress: 1, createdAt: -1 });
 ticketSchema.index({ 'slack.channel': 1, 'slack.threadTs': 1 });
-ticketSchema.index({ 'requester.slackUserId': 1, status: 1 });
+ticketSchema.index({ requesterSlackUserId: 1, number: -1 });
+
+interface DerivableTicketFields {
+  status?: string | null;
+  requester?: { address?: string | null; slackUserId?: string | null } | null;
+}
+
+/** Values of the query fields `requesterAddress`, `requesterSlackUserId` and `open` for a ticket's stored state. */
+export function derivedTicketFields(ticket: DerivableTicketFields): { requesterAddress: string | null; requesterSlackUserId: string | null; open: boolean } {
+  return {
+    requesterAddress: ticket.requester?.address?.toLowerCase() ?? null,
+    requesterSlackUserId: ticket.requester?.slackUserId ?? null,
+    open: isOpenStatus(ticket.status),
+  };
+}
+
+ticketSchema.pre('validate', function deriveQueryFields() {
+  Object.assign(this, derivedTicketFields(this));
+});
+
+/**
+ * Adds the derived query fields to an update that sets `status` or the requester,
+ * so each status change keeps `open` in step. Updates must set those fields with
+ * `$set` (or a plain object); `$unset` and pipeline updates of them are rejected.
+ */
+function deriveQueryFieldsOfUpdate(this: mongoose.Query<unknown, unknown>): void {
+  const update = this.getUpdate();
+  if (update === null) {
+    return;
+  }
+  if (Array.isArray(update)) {
+    throw new Error('ticket updates with an aggregation pipeline are not supported, because the query fields could not be derived; use $set');
+  }
+  const plain = Object.fromEntries(Object.entries(update).filter(([key]) => !key.startsWith('$')));
+  const set: Record<string, unknown> = { ...plain, ...(update.$set as Record<string, unknown> | undefined) };
+  const unset = Object.keys((update.$unset as Record<string, unknown> | undefined) ?? {});
+  if (unset.some((path) => path === 'status' || path === 'requester' || path.startsWith('requester.'))) {
+    throw new Error(`ticket update unsets ${unset.join(', ')}; set the status or requester fields with $set instead, so the query fields stay derived`);
+  }
+  const derived: Record<string, unknown> = {};
+  if ('status' in set) {
+    derived.open = isOpenStatus(set.status as string | null);
+  }
+  if ('requester' in set) {
+    const { requesterAddress, requesterSlackUserId } = derivedTicketFields({ requester: set.requester as DerivableTicketFields['requester'] });
+    Object.assign(derived, { requesterAddress, requesterSlackUserId });
+  }
+  if ('requester.address' in set) {
+    derived.requesterAddress = (set['requester.address'] as string | null)?.toLowerCase() ?? null;
+  }
+  if ('requester.slackUserId' in set) {
+    derived.requesterSlackUserId = (set['requester.slackUserId'] as string | null) ?? null;
+  }
+  if (Object.keys(derived).length > 0) {
+    this.setUpdate({ ...update, $set: { ...(update.$set as Record<string, unknown> | undefined), ...derived } });
+  }
+}
+
+ticketSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], deriveQueryFieldsOfUpdate);
 
 export const TicketModel = mongoose.model('Ticket', ticketSchema);
 export type Ticket = InferSchemaType<typeof ticketSchema> & { _id: mongoose.Types.ObjectId };

@@ -11,7 +11,7 @@ import { saysSolved } from '../inbound/solved-intent.js';
 import type { LiniaQueues } from '../queues/queues.js';
 import { isDuplicateKeyError } from '../store/connection.js';
 import { normalizeMessageId } from '../inbound/message-key.js';
-import { MessageModel, type InboundOutcome } from '../store/message.model.js';
+import { MessageModel, type InboundOutcome, type MessageRecord } from '../store/message.model.js';
 import { QuarantineModel } from '../store/quarantine.model.js';
 import { createAttachmentSpool } from '../store/attachment-spool.js';
 import { readRawMail } from '../store/raw-mail-bucket.js';
@@ -29,6 +29,7 @@ import { findThreadTicket, type ThreadMatch } from './threading.js';
 import {
   addParticipants,
   appendEvent,
+  createTicket,
   findOrCreateTicket,
   findTicketById,
   hasEvent,
@@ -64,21 +65,29 @@ const PARENT_WAIT_MS = 5 * 60_000;
  * True when the mail refers to an inbound message that is stored but not yet
  * settled, or fetched but not yet processed (for example when workers were
  * restarted between the two, or the reply was fetched in the same batch).
+ * Each parent key is looked up on its own, because FerretDB hands an equality on
+ * `key` or `messageKey` to PostgreSQL but decodes every document for `$in`.
  */
 async function parentStillInProgress(raw: RawMessage, mail: ParsedMail): Promise<boolean> {
-  const parentKeys = [mail.inReplyTo, ...mail.references]
+  const referenced = [mail.inReplyTo, ...mail.references]
     .map((id) => normalizeMessageId(id))
     .filter((key): key is string => key !== null && key !== mail.messageKey);
+  const parentKeys = [...new Set(referenced)];
   const storedAt = (raw as RawMessage & { createdAt?: Date }).createdAt;
   if (parentKeys.length === 0 || !storedAt || Date.now() - storedAt.getTime() > PARENT_WAIT_MS) {
     return false;
   }
-  const unsettled = await MessageModel.exists({ channel: 'email', direction: 'in', key: { $in: parentKeys }, outcome: null });
-  if (unsettled) {
-    return true;
+  for (const key of parentKeys) {
+    if (await MessageModel.exists({ channel: 'email', key, direction: 'in', outcome: null })) {
+      return true;
+    }
   }
-  const fetched = await RawMessageModel.exists({ messageKey: { $in: parentKeys }, status: 'pending', _id: { $ne: raw._id } });
-  return fetched !== null;
+  for (const key of parentKeys) {
+    if (await RawMessageModel.exists({ messageKey: key, status: 'pending', _id: { $ne: raw._id } })) {
+      return true;
+    }
+  }
+  return false;
 }
 
 export interface IntakeDependencies {
@@ -195,11 +204,13 @@ async function quarantine(
 /**
  * Records the inbound message under its natural key. Returns the stored record,
  * which may come from an earlier attempt or an earlier delivery of the same mail.
+ * The record is read back only when the insert clashed with an earlier one, because
+ * on FerretDB each read of the messages collection scans it whole in PostgreSQL.
  */
-async function recordInbound(mail: ParsedMail, sourceKey: string, maxMessageBytes: number) {
+async function recordInbound(mail: ParsedMail, sourceKey: string, maxMessageBytes: number): Promise<MessageRecord> {
   try {
     // An insert, not an upsert: on FerretDB an upsert that finds the document rewrites it whole.
-    await MessageModel.create({
+    const created = await MessageModel.create({
       channel: 'email',
       key: mail.messageKey,
       direction: 'in',
@@ -217,12 +228,13 @@ async function recordInbound(mail: ParsedMail, sourceKey: string, maxMessageByte
       fullText: storableText(mail.fullText),
       attachments: attachmentRecords(mail, maxMessageBytes),
     });
+    return created.toObject() as MessageRecord;
   } catch (error) {
     if (!isDuplicateKeyError(error)) {
       throw error;
     }
   }
-  const record = await MessageModel.findOne({ channel: 'email', key: mail.messageKey }).lean();
+  const record = await MessageModel.findOne({ channel: 'email', key: mail.messageKey }).lean<MessageRecord>();
   if (!record) {
     throw new Error(`inbound message ${mail.messageKey} vanished after insert`);
   }
@@ -508,7 +520,7 @@ async function handleNewTicket(raw: RawMessage, mail: ParsedMail, deps: IntakeDe
         return { held: null, opened: { ticket: existing, created: false } };
       }
       const verdict = await checkSenderLoop(deps.queues, { address: sender, messageKey: mail.messageKey, subject: mail.subject, kind: 'person', sentAt: mail.date }, log);
-      return verdict.looping ? { held: verdict, opened: null } : { held: null, opened: await findOrCreateTicket(newTicket) };
+      return verdict.looping ? { held: verdict, opened: null } : { held: null, opened: await createTicket(newTicket) };
     });
     if (gate.held) {
       return handleHeld(raw, mail, gate.held, sender, log);

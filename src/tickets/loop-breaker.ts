@@ -105,9 +105,13 @@ function looksRobotic(subject: string): boolean {
   return looksLikeAutoReplySubject(subject) || countReplyPrefixes(subject) >= STACKED_PREFIXES;
 }
 
-/** Returns the tickets the address opened since `since`, newest first. */
+/**
+ * Returns the tickets the address opened since `since`, newest first. The filter is
+ * on the top-level `requesterAddress`, because FerretDB hands that equality to
+ * PostgreSQL but decodes every ticket for the nested `requester.address`.
+ */
 export async function recentTicketsOf(address: string, since: Date): Promise<Ticket[]> {
-  return TicketModel.find({ 'requester.address': address, createdAt: { $gte: since } })
+  return TicketModel.find({ requesterAddress: address.toLowerCase(), createdAt: { $gte: since } })
     .sort({ createdAt: -1 })
     .limit(MAX_TICKETS_BEFORE_TRIP + 1)
     .lean<Ticket[]>();
@@ -115,7 +119,7 @@ export async function recentTicketsOf(address: string, since: Date): Promise<Tic
 
 /** Returns the newest ticket the address opened, or null. */
 export async function newestTicketOf(address: string): Promise<Ticket | null> {
-  return TicketModel.findOne({ 'requester.address': address }).sort({ createdAt: -1 }).lean<Ticket>();
+  return TicketModel.findOne({ requesterAddress: address.toLowerCase() }).sort({ createdAt: -1 }).lean<Ticket>();
 }
 
 /**

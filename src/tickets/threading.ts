@@ -13,11 +13,16 @@ export interface ThreadMatch {
   via: 'in-reply-to' | 'references' | 'subject-tag';
 }
 
+/**
+ * Finds the ticket of a stored message by its Message-ID, or by an id a relay gave
+ * our outbound copy. It makes two look-ups instead of one `$or`, because FerretDB hands
+ * an equality on a top-level field to PostgreSQL but decodes every message for `$or`.
+ * A message with the id as its own Message-ID wins over a relay's id.
+ */
 async function ticketForMessageId(messageId: string): Promise<Ticket | null> {
-  const known = await MessageModel.findOne(
-    { $or: [{ messageId }, { serverMessageIds: messageId }], ticketId: { $ne: null } },
-    { ticketId: 1 },
-  ).lean();
+  const known =
+    (await MessageModel.findOne({ messageId, ticketId: { $ne: null } }, { ticketId: 1 }).lean()) ??
+    (await MessageModel.findOne({ serverMessageIds: messageId, ticketId: { $ne: null } }, { ticketId: 1 }).lean());
   if (!known?.ticketId) {
     return null;
   }

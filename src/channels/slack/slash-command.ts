@@ -2,7 +2,7 @@ import { escapeSlackText } from '../../escalation/slack-text.js';
 import { ticketTag } from '../../inbound/subject.js';
 import { isDuplicateKeyError } from '../../store/connection.js';
 import { MessageModel } from '../../store/message.model.js';
-import { TicketModel, type Ticket } from '../../store/ticket.model.js';
+import { CLOSED_STATUSES, TicketModel, type Ticket } from '../../store/ticket.model.js';
 import { openSlackTicket } from '../../tickets/slack-intake.js';
 import type { SlackWorkDeps } from './slack-deps.js';
 import { slackLanguage, slackTexts, type SlackLanguage } from './texts.js';
@@ -91,11 +91,12 @@ export function buildNewTicketModal(openTickets: Ticket[], language: SlackLangua
 export async function openNewTicketModal(payload: Loose, deps: SlackWorkDeps): Promise<string> {
   const user = String(payload.user_id ?? '');
   const triggerId = String(payload.trigger_id ?? '');
-  const open = await TicketModel.find({ 'requester.slackUserId': user, status: { $nin: ['resolved', 'closed'] } })
+  // Filters on top-level fields, because FerretDB hands an equality on them to PostgreSQL but decodes every ticket for a nested one.
+  const open = await TicketModel.find({ requesterSlackUserId: user, open: true, status: { $nin: CLOSED_STATUSES } })
     .sort({ number: -1 })
     .limit(MAX_LISTED_TICKETS)
     .lean<Ticket[]>();
-  const latest = open[0] ?? (await TicketModel.findOne({ 'requester.slackUserId': user }, { language: 1 }).sort({ number: -1 }).lean<Ticket>());
+  const latest = open[0] ?? (await TicketModel.findOne({ requesterSlackUserId: user }, { language: 1 }).sort({ number: -1 }).lean<Ticket>());
   const language = slackLanguage(latest?.language, deps.config.policy.language.default);
   await deps.slack.views.open({ trigger_id: triggerId, view: buildNewTicketModal(open, language, deps.config.env.LINIA_TICKET_TAG_PREFIX) as never });
   return `modal opened with ${open.length} open tickets`;
