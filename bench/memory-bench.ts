@@ -1,8 +1,10 @@
 /**
  * Worker memory: `linia start` as a child process works off a backlog of mail
- * while its RSS is sampled, first on an empty store, then with many tickets stored.
+ * while its RSS, and that of a local FerretDB, is sampled: first on an empty
+ * store, then with a stored history of many tickets (bench/ticket-history.ts).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
@@ -11,56 +13,94 @@ import { importKbFolders } from '../src/kb/kb-store.js';
 import { connectStore, disconnectStore } from '../src/store/connection.js';
 import { RawMessageModel } from '../src/store/raw-message.model.js';
 import { TicketModel } from '../src/store/ticket.model.js';
+import { readHighestTicketNumber } from '../src/tickets/ticket-repository.js';
 import { createTestMailbox, deleteMailbox } from '../tests/support/imap-mailbox.js';
 import { benchMail, intSetting, openAppender, printFigure, rssMiB, testServers, uniqueName } from './bench-support.js';
+import { seedTicketHistory } from './ticket-history.js';
 
 const ROOT = path.resolve(__dirname, '..', '..');
+
+/**
+ * Counts documents with the `count` command. Mongoose's countDocuments sends an
+ * aggregation whose `$group` stage makes FerretDB 1.24 hold every matching document
+ * in memory, which would add to the FerretDB RSS that this benchmark reports.
+ */
+async function countStored(collection: string, query: Record<string, unknown> = {}): Promise<number> {
+  const result = await mongoose.connection.db!.command({ count: collection, query });
+  return Number(result.n);
+}
 
 interface Sample {
   done: number;
   rss: number;
+  /** RSS of the local FerretDB server in MiB, or null when none runs on this machine. */
+  storeRss: number | null;
 }
 
-async function seedTickets(count: number): Promise<void> {
-  const batch = 5000;
-  for (let start = 0; start < count; start += batch) {
-    const docs = [];
-    for (let index = start; index < Math.min(count, start + batch); index++) {
-      docs.push({
-        number: 1_000_000 + index,
-        status: index % 3 === 0 ? 'resolved' : 'escalated',
-        line: index % 2 === 0 ? 'L2' : 'L1',
-        channel: 'email',
-        language: index % 2 === 0 ? 'pl' : 'en',
-        subject: `Seeded ticket ${index}`,
-        requester: { address: `seed.${index}@example.test`, name: `Seed ${index}` },
-        originKey: `seed:${index}`,
-      });
+/** PID of a FerretDB server on this machine, found by its process name, or null (e.g. when the store is MongoDB). */
+function ferretDbPid(): number | null {
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      if (readFileSync(`/proc/${entry}/comm`, 'utf8').startsWith('ferretdb')) return Number(entry);
+    } catch {
+      // The process ended while /proc was read.
     }
-    await TicketModel.insertMany(docs, { ordered: false });
+  }
+  return null;
+}
+
+function storeRssMiB(): number | null {
+  const pid = ferretDbPid();
+  if (pid === null) return null;
+  try {
+    return rssMiB(pid);
+  } catch {
+    return null;
   }
 }
 
-async function runBacklog(label: string, count: number, env: NodeJS.ProcessEnv, mailbox: string): Promise<void> {
+interface RunLimits {
+  /** FerretDB RSS in MiB at which the run stops. */
+  storeMiB: number;
+  /** Duration in milliseconds after which the run stops. */
+  durationMs: number;
+}
+
+/**
+ * Works off `count` mails with `linia start` and prints the RSS figures. A run that
+ * reaches a limit prints the figures of the mails worked off so far, then throws.
+ */
+async function runBacklog(label: string, count: number, env: NodeJS.ProcessEnv, mailbox: string, limits: RunLimits): Promise<void> {
   const runId = uniqueName('mem');
   const appender = await openAppender(testServers().imap, mailbox);
   for (let index = 0; index < count; index++) {
     await appender.append(benchMail(index, runId));
   }
   await appender.close();
-  const doneBefore = await RawMessageModel.countDocuments({ status: 'done' });
+  const doneBefore = await countStored(RawMessageModel.collection.name, { status: 'done' });
 
   const child: ChildProcess = spawn(process.execPath, [path.join(ROOT, 'bin', 'linia.js'), 'start'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
   const samples: Sample[] = [];
   const started = Date.now();
+  let done = 0;
+  let stopReason: string | null = null;
   try {
     for (;;) {
       await sleep(500);
       if (child.exitCode !== null) throw new Error(`linia start exited with code ${child.exitCode}`);
-      const done = (await RawMessageModel.countDocuments({ status: 'done' })) - doneBefore;
-      samples.push({ done, rss: rssMiB(child.pid as number) });
+      done = (await countStored(RawMessageModel.collection.name, { status: 'done' })) - doneBefore;
+      const storeRss = storeRssMiB();
+      samples.push({ done, rss: rssMiB(child.pid as number), storeRss });
       if (done >= count) break;
-      if (Date.now() - started > 60 * 60_000) throw new Error(`backlog not worked off within an hour (${done}/${count})`);
+      if (storeRss !== null && storeRss > limits.storeMiB) {
+        stopReason = `FerretDB RSS reached ${storeRss.toFixed(0)} MiB, over BENCH_MEMORY_STORE_LIMIT_MIB=${limits.storeMiB}`;
+        break;
+      }
+      if (Date.now() - started > limits.durationMs) {
+        stopReason = `the run reached BENCH_MEMORY_RUN_MINUTES=${limits.durationMs / 60_000}`;
+        break;
+      }
     }
   } finally {
     child.kill('SIGTERM');
@@ -72,16 +112,31 @@ async function runBacklog(label: string, count: number, env: NodeJS.ProcessEnv, 
   const lastQuarter = mean(samples.slice(-quarter));
   const peak = Math.max(...samples.map((sample) => sample.rss));
   const seconds = (Date.now() - started) / 1000;
-  process.stdout.write(`\nmemory (${label}): ${count} mails worked off by linia start in ${seconds.toFixed(0)} s\n`);
+  process.stdout.write(`\nmemory (${label}): ${done} of ${count} mails worked off by linia start in ${seconds.toFixed(0)} s\n`);
   printFigure('RSS peak', peak, 'MiB', 'target ≤ 250 MiB');
   printFigure('RSS mean, first quarter of the run', firstQuarter, 'MiB');
   printFigure('RSS mean, last quarter of the run', lastQuarter, 'MiB', 'flat when close to the first quarter');
+  const storeSamples = samples.map((sample) => sample.storeRss).filter((rss): rss is number => rss !== null);
+  if (storeSamples.length > 0) {
+    printFigure('FerretDB RSS peak', Math.max(...storeSamples), 'MiB');
+    printFigure('FerretDB RSS at the end of the run', storeSamples[storeSamples.length - 1]!, 'MiB');
+  }
+  if (stopReason !== null) {
+    throw new Error(`memory (${label}) stopped: ${stopReason}, after ${done} of ${count} mails`);
+  }
 }
 
 export async function benchMemory(): Promise<void> {
   const backlog = intSetting('BENCH_MEMORY_BACKLOG', 20_000);
-  // 100k stalls FerretDB 1.24, whose scans of nested fields load the collection into memory (docs/benchmarks.md).
-  const storedTickets = intSetting('BENCH_MEMORY_TICKETS', 20_000);
+  const storedTickets = intSetting('BENCH_MEMORY_TICKETS', 100_000);
+  // A run stops when a local FerretDB grows past this, instead of taking the machine's memory.
+  const storeMiB = intSetting('BENCH_MEMORY_STORE_LIMIT_MIB', 4096);
+  // With 100,000 tickets on FerretDB 1.24 every store query scans a whole collection in
+  // PostgreSQL, and 2,000 mails took hours on a shared 2-core machine.
+  const durationMs = intSetting('BENCH_MEMORY_RUN_MINUTES', 240) * 60_000;
+  // Mails of the run on the stored tickets; BENCH_MEMORY_BACKLOG up to 2,000 unless set.
+  const storedBacklog = intSetting('BENCH_MEMORY_STORED_BACKLOG', Math.min(backlog, 2000));
+  const limits: RunLimits = { storeMiB, durationMs };
   const servers = testServers();
   const smtp = await startSmtpSink();
   const mailbox = uniqueName('BenchMemory');
@@ -108,10 +163,14 @@ export async function benchMemory(): Promise<void> {
     LOG_LEVEL: 'warn',
   };
   try {
-    await runBacklog('empty store', backlog, env, mailbox);
-    await seedTickets(storedTickets);
-    printFigure('tickets stored before the second run', await TicketModel.countDocuments());
-    await runBacklog(`${storedTickets} tickets stored`, Math.min(backlog, 2000), env, mailbox);
+    await runBacklog('empty store', backlog, env, mailbox, limits);
+    const seedStarted = Date.now();
+    const messages = await seedTicketHistory(storedTickets);
+    // Counting every ticket or message would make FerretDB decode each of them, which takes minutes at this size.
+    printFigure('highest ticket number before the second run', await readHighestTicketNumber());
+    printFigure('open tickets stored before the second run', await countStored(TicketModel.collection.name, { open: true }));
+    printFigure('message records seeded', messages, '', `in ${((Date.now() - seedStarted) / 1000).toFixed(0)} s`);
+    await runBacklog(`${storedTickets} tickets stored`, storedBacklog, env, mailbox, limits);
   } finally {
     await mongoose.connection.dropDatabase().catch(() => undefined);
     await disconnectStore();
