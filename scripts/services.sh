@@ -46,6 +46,8 @@ FERRETDB_PORT="${LINIA_FERRETDB_PORT:-27017}"
 FERRETDB_DIR="$SERVICES_DIR/ferretdb"
 FERRETDB_PID_FILE="$FERRETDB_DIR/ferretdb.pid"
 MONGODB_URI="mongodb://$HOST:$FERRETDB_PORT/linia"
+# PostgreSQL database of the FerretDB this script runs, for Linia's extra indexes; empty for another server.
+FERRETDB_POSTGRESQL_URL=""
 IMAP_PORT="${LINIA_IMAP_PORT:-1143}"
 IMAP_USER=support@linia.test
 IMAP_PASSWORD=linia-dev-password
@@ -304,6 +306,7 @@ ensure_ferretdb() {
   if ((ping_status == 0)); then
     if ferretdb_alive "$pid"; then
       FERRETDB_STATE="$version over $PG_URL; already running, pid $pid"
+      FERRETDB_POSTGRESQL_URL="$PG_URL"
     else
       FERRETDB_STATE="$version; already running, not started by this script"
     fi
@@ -342,6 +345,7 @@ ensure_ferretdb() {
   fi
   version="$(mongo_ping)" || die "FerretDB listens on $HOST:$FERRETDB_PORT but does not respond to a ping; log: $log"
   FERRETDB_STATE="$version over $PG_URL; started, pid $pid"
+  FERRETDB_POSTGRESQL_URL="$PG_URL"
 }
 
 # ------------------------------------------------------------------- Dovecot
@@ -523,6 +527,9 @@ export IMAP_USER='$IMAP_USER'
 export IMAP_PASSWORD='$IMAP_PASSWORD'
 export IMAP_SECURE='false'
 EOF
+  if [[ -n "$FERRETDB_POSTGRESQL_URL" ]]; then
+    printf "export FERRETDB_POSTGRESQL_URL='%s'\n" "$FERRETDB_POSTGRESQL_URL" >>"$tmp"
+  fi
   mv "$tmp" "$ENV_FILE"
 }
 

@@ -16,6 +16,11 @@ export const envSchema = z.object({
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must start with mongodb:// or mongodb+srv://')
     .default('mongodb://127.0.0.1:27017/linia'),
+  /** PostgreSQL database of a FerretDB store, where Linia adds indexes that FerretDB's filters can use. */
+  FERRETDB_POSTGRESQL_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must start with postgres:// or postgresql://')
+    .optional(),
   REDIS_URL: z
     .string()
     .regex(/^rediss?:\/\//, 'must start with redis:// or rediss://')
@@ -92,6 +97,8 @@ export type EnvConfig = z.infer<typeof envSchema>;
 /** How to fix each variable, appended to its validation message. */
 export const envFixes: Record<string, string> = {
   MONGODB_URI: 'set it to the MongoDB connection string, e.g. mongodb://127.0.0.1:27017/linia',
+  FERRETDB_POSTGRESQL_URL:
+    'set it to the PostgreSQL database that FerretDB stores MONGODB_URI in, e.g. postgres://ferretdb@127.0.0.1:5432/ferretdb, or leave it unset with MongoDB',
   REDIS_URL: 'set it to the Redis URL, e.g. redis://127.0.0.1:6379',
   LINIA_QUEUE_PREFIX: 'choose a short name such as linia (use {linia} on Redis Cluster)',
   LOG_LEVEL: 'use one of fatal, error, warn, info, debug, trace, silent',

@@ -5,6 +5,7 @@ import { getLogger, setLogLevel } from '../logging/logger.js';
 import { createSmtpMailer, type Mailer } from '../outbound/mailer.js';
 import { openQueues, type LiniaQueues } from '../queues/queues.js';
 import { connectStore, disconnectStore } from '../store/connection.js';
+import { addFerretDbPushdownIndexes } from '../store/ferretdb-indexes.js';
 
 /** Shared connections of one Linia process; each worker takes what it needs. */
 export interface Runtime {
@@ -34,7 +35,10 @@ export function createSlackClient(config: Config): WebClient | null {
 export async function openRuntime(config: Config): Promise<Runtime> {
   setLogLevel(config.env.LOG_LEVEL);
   const log = getLogger('runtime');
-  await connectStore(config.env.MONGODB_URI);
+  const store = await connectStore(config.env.MONGODB_URI);
+  if (config.env.FERRETDB_POSTGRESQL_URL) {
+    await addFerretDbPushdownIndexes(config.env.FERRETDB_POSTGRESQL_URL, store.connection.name, log);
+  }
   const queues = openQueues(config.env.REDIS_URL, config.env.LINIA_QUEUE_PREFIX);
   const mailer = config.env.SMTP_HOST ? createSmtpMailer(config.env) : null;
   const slack = createSlackClient(config);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requireServers, testServers, uniqueName } from '../support/servers.js';
 
-const SERVER_VARIABLES = ['LINIA_SERVICES_DIR', 'MONGODB_URI', 'REDIS_URL', 'IMAP_HOST', 'IMAP_PORT', 'IMAP_USER', 'IMAP_PASSWORD'];
+const SERVER_VARIABLES = ['LINIA_SERVICES_DIR', 'MONGODB_URI', 'REDIS_URL', 'IMAP_HOST', 'IMAP_PORT', 'IMAP_USER', 'IMAP_PASSWORD', 'FERRETDB_POSTGRESQL_URL'];
 
 /** Returns a TCP port on 127.0.0.1 that nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -54,6 +54,7 @@ describe('test server settings', () => {
         "export IMAP_USER='support@linia.test'",
         "export IMAP_PASSWORD='secret-1'",
         "export IMAP_SECURE='false'",
+        "export FERRETDB_POSTGRESQL_URL='postgres://root@127.0.0.1:5433/linia'",
         '',
       ].join('\n'),
     );
@@ -62,6 +63,7 @@ describe('test server settings', () => {
       mongoBaseUri: 'mongodb://127.0.0.1:27018',
       redisUrl: 'redis://127.0.0.1:6380',
       imap: { host: '127.0.0.1', port: 1144, user: 'support@linia.test', password: 'secret-1' },
+      ferretdbPostgresUrl: 'postgres://root@127.0.0.1:5433/linia',
     });
   });
 
@@ -77,6 +79,7 @@ describe('test server settings', () => {
 
     expect(servers.mongoBaseUri).toBe('mongodb://127.0.0.1:27017');
     expect(servers.imap.port).toBe(1143);
+    expect(servers.ferretdbPostgresUrl).toBeNull();
   });
 
   it('tells the reader to run npm run services', async () => {

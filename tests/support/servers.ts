@@ -11,6 +11,8 @@ export interface TestServers {
   mongoBaseUri: string;
   redisUrl: string;
   imap: { host: string; port: number; user: string; password: string };
+  /** PostgreSQL database of the FerretDB that `npm run services` runs, or null for another store. */
+  ferretdbPostgresUrl: string | null;
 }
 
 export type ServerName = 'mongodb' | 'redis' | 'imap';
@@ -56,6 +58,7 @@ export function testServers(): TestServers {
       user: value('IMAP_USER', 'support@linia.test'),
       password: value('IMAP_PASSWORD', 'linia-dev-password'),
     },
+    ferretdbPostgresUrl: process.env.FERRETDB_POSTGRESQL_URL ?? file.FERRETDB_POSTGRESQL_URL ?? null,
   };
 }
 
