@@ -322,11 +322,14 @@ ensure_ferretdb() {
 
   local bin log="$FERRETDB_DIR/ferretdb.log"
   bin="$(ferretdb_binary)"
+  # FerretDB caches its statements with the field names as parameters. PostgreSQL's
+  # generic plan of such a statement cannot use an index on (_jsonb -> 'field'),
+  # so every statement is planned with its parameters (docs/ferretdb.md).
   mkdir -p "$FERRETDB_DIR/state"
   note "starting FerretDB on $HOST:$FERRETDB_PORT (log: $log)"
   setsid "$bin" \
     --handler=postgresql \
-    --postgresql-url="$PG_URL" \
+    --postgresql-url="$PG_URL?plan_cache_mode=force_custom_plan" \
     --listen-addr="$HOST:$FERRETDB_PORT" \
     --state-dir="$FERRETDB_DIR/state" \
     --telemetry=disable \

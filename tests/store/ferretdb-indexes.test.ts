@@ -93,6 +93,40 @@ describe('FerretDB pushdown indexes', () => {
     expect(after).toHaveLength(6);
   });
 
+  it('keeps reading the index as tables grow', async () => {
+    await seedTickets(5);
+    const created = await addFerretDbPushdownIndexes(url, database, silent);
+    const index = created.find((entry) => entry.field === 'requesterAddress' && entry.table.startsWith('tickets'))!;
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    const scans = async (): Promise<number> => {
+      const result = await client.query<{ idx_scan: string }>('SELECT idx_scan FROM pg_stat_user_indexes WHERE schemaname = $1 AND indexrelname = $2', [database, index.name]);
+      return Number(result.rows[0]?.idx_scan ?? 0);
+    };
+    try {
+      // FerretDB caches each statement. While the table is small, PostgreSQL may switch
+      // it to a generic plan after five executions, and that plan cannot use the index.
+      for (let round = 0; round < 60; round++) {
+        await TicketModel.find({ requesterAddress: `user${round}@example.test` }).lean();
+      }
+      await TicketModel.deleteMany({});
+      await seedTickets(2000);
+      const before = await scans();
+      for (let round = 0; round < 40; round++) {
+        await TicketModel.find({ requesterAddress: `user${round}@example.test` }).lean();
+      }
+      // PostgreSQL publishes the counts of an idle session within about 10 s.
+      let after = await scans();
+      for (let wait = 0; wait < 100 && after - before < 40; wait++) {
+        await new Promise((resolve) => setTimeout(resolve, 200));
+        after = await scans();
+      }
+      expect(after - before).toBeGreaterThanOrEqual(40);
+    } finally {
+      await client.end();
+    }
+  });
+
   it('covers every field of compound indexes', async () => {
     const client = new pg.Client({ connectionString: url });
     await client.connect();
