@@ -287,6 +287,28 @@ ferretdb_alive() {
   process_matches "$1" "$FERRETDB_DIR/state"
 }
 
+# Prints the PostgreSQL URL, without its parameters, of a FerretDB process on this
+# machine that listens on $HOST:$FERRETDB_PORT, e.g. one that another checkout started.
+running_ferretdb_postgresql_url() {
+  local cmdline arg url=""
+  for cmdline in /proc/[0-9]*/cmdline; do
+    [[ -r $cmdline ]] || continue
+    local -a args=()
+    mapfile -d '' -t args <"$cmdline" 2>/dev/null || continue
+    [[ ${args[0]:-} == *ferretdb* ]] || continue
+    local listens=0 candidate=""
+    for arg in "${args[@]}"; do
+      [[ $arg == "--listen-addr=$HOST:$FERRETDB_PORT" ]] && listens=1
+      [[ $arg == --postgresql-url=* ]] && candidate="${arg#--postgresql-url=}"
+    done
+    if ((listens)) && [[ -n $candidate ]]; then
+      url="${candidate%%\?*}"
+      break
+    fi
+  done
+  [[ -n $url ]] && printf '%s\n' "$url"
+}
+
 ferretdb_started() {
   ferretdb_alive "$1" && tcp_open "$FERRETDB_PORT"
 }
@@ -309,6 +331,7 @@ ensure_ferretdb() {
       FERRETDB_POSTGRESQL_URL="$PG_URL"
     else
       FERRETDB_STATE="$version; already running, not started by this script"
+      FERRETDB_POSTGRESQL_URL="$(running_ferretdb_postgresql_url || true)"
     fi
     return
   fi
