@@ -19,13 +19,13 @@ export function percentile(samples: readonly number[], q: number): number {
   return sorted[rank] as number;
 }
 
-/** Reads an integer setting of a benchmark from the environment. */
-export function intSetting(name: string, fallback: number): number {
+/** Reads an integer setting of a benchmark from the environment, at least `minimum` (1 unless given). */
+export function intSetting(name: string, fallback: number, minimum = 1): number {
   const text = process.env[name];
   if (text === undefined || text.trim() === '') return fallback;
   const value = Number(text);
-  if (!Number.isInteger(value) || value <= 0) {
-    throw new Error(`${name} must be a positive whole number, got "${text}"`);
+  if (!Number.isInteger(value) || value < minimum) {
+    throw new Error(`${name} must be a whole number of at least ${minimum}, got "${text}"`);
   }
   return value;
 }
