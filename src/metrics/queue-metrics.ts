@@ -1,6 +1,7 @@
 import type { Queue, Worker } from 'bullmq';
 import { Counter, Gauge } from 'prom-client';
-import { TicketModel } from '../store/ticket.model.js';
+import mongoose from 'mongoose';
+import { SUPPORT_LINES, TICKET_STATUSES, TicketModel } from '../store/ticket.model.js';
 import { metricsRegistry } from './registry.js';
 
 const JOB_STATES = ['waiting', 'active', 'delayed', 'failed', 'completed', 'prioritized', 'waiting-children'] as const;
@@ -50,14 +51,22 @@ const ticketsByState = new Gauge({
   help: 'Tickets per status and support line',
   labelNames: ['status', 'line'] as const,
   registers: [metricsRegistry],
+  /**
+   * Sends one `count` command per status and line. A `$group` aggregation would make
+   * FerretDB 1.24 hold every ticket in memory for each scrape (docs/ferretdb.md), while
+   * `count` reads them one at a time and MongoDB serves it from the status index.
+   */
   async collect() {
-    this.reset();
-    const groups = await TicketModel.aggregate<{ _id: { status: string; line: string }; count: number }>([
-      { $group: { _id: { status: '$status', line: '$line' }, count: { $sum: 1 } } },
-    ]);
-    for (const group of groups) {
-      this.set({ status: group._id.status, line: group._id.line }, group.count);
+    const db = mongoose.connection.db;
+    if (!db) {
+      throw new Error('cannot count tickets for /metrics: the store is not connected');
     }
+    const pairs = TICKET_STATUSES.flatMap((status) => SUPPORT_LINES.map((line) => ({ status, line })));
+    const counts = await Promise.all(
+      pairs.map(async (pair) => Number((await db.command({ count: TicketModel.collection.name, query: pair })).n)),
+    );
+    this.reset();
+    pairs.forEach((pair, index) => this.set(pair, counts[index]!));
   },
 });
 

@@ -4,6 +4,7 @@ import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { connectStore, disconnectStore } from '../../src/store/connection';
 import { observeQueues } from '../../src/metrics/queue-metrics';
+import { TicketModel } from '../../src/store/ticket.model';
 import { startOpsServer, type OpsServer } from '../../src/ops/ops-server';
 import { redisCheck, storeCheck } from '../../src/ops/readiness';
 import { testServers, uniqueName } from '../support/servers';
@@ -95,6 +96,30 @@ describe('operations endpoints', () => {
     expect(response.body).toMatch(/linia_queue_jobs\{queue="inbound-mail",state="waiting",app="linia"\} 1/);
     expect(response.body).toMatch(/linia_queue_oldest_waiting_seconds\{queue="inbound-mail",app="linia"\} \d/);
     expect(response.body).toContain('# TYPE linia_tickets gauge');
+  });
+
+  it('counts tickets per status and line', async () => {
+    const tickets = [
+      { status: 'new', line: 'L1' },
+      { status: 'new', line: 'L1' },
+      { status: 'escalated', line: 'L2' },
+    ].map((state, index) => ({
+      ...state,
+      number: index + 1,
+      originKey: `metrics-${index}@example.test`,
+      channel: 'email',
+      subject: `Metrics ticket ${index}`,
+      language: 'en',
+      requester: { address: `user${index}@example.test`, name: null, slackUserId: null },
+    }));
+    await TicketModel.insertMany(tickets);
+
+    const body = (await get(ops, '/metrics')).body;
+
+    expect(body).toMatch(/linia_tickets\{status="new",line="L1",app="linia"\} 2\n/);
+    expect(body).toMatch(/linia_tickets\{status="escalated",line="L2",app="linia"\} 1\n/);
+    expect(body).toMatch(/linia_tickets\{status="closed",line="L3",app="linia"\} 0\n/);
+    await TicketModel.deleteMany({});
   });
 
   it('keeps the queue dashboard behind basic auth', async () => {
