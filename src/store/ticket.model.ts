@@ -168,12 +168,14 @@ function deriveQueryFieldsOfUpdate(this: mongoose.Query<unknown, unknown>): void
   if (Array.isArray(update)) {
     throw new Error('ticket updates with an aggregation pipeline are not supported, because the query fields could not be derived; use $set');
   }
+
   const plain = Object.fromEntries(Object.entries(update).filter(([key]) => !key.startsWith('$')));
   const set: Record<string, unknown> = { ...plain, ...(update.$set as Record<string, unknown> | undefined) };
   const unset = Object.keys((update.$unset as Record<string, unknown> | undefined) ?? {});
   if (unset.some((path) => path === 'status' || path === 'requester' || path.startsWith('requester.'))) {
     throw new Error(`ticket update unsets ${unset.join(', ')}; set the status or requester fields with $set instead, so the query fields stay derived`);
   }
+
   const derived: Record<string, unknown> = {};
   if ('status' in set) {
     derived.open = isOpenStatus(set.status as string | null);
@@ -188,6 +190,7 @@ function deriveQueryFieldsOfUpdate(this: mongoose.Query<unknown, unknown>): void
   if ('requester.slackUserId' in set) {
     derived.requesterSlackUserId = (set['requester.slackUserId'] as string | null) ?? null;
   }
+
   if (Object.keys(derived).length > 0) {
     this.setUpdate({ ...update, $set: { ...(update.$set as Record<string, unknown> | undefined), ...derived } });
   }
