@@ -10,9 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import mongoose from 'mongoose';
 import { startSmtpSink } from '../src/devtools/smtp-sink.js';
 import { importKbFolders } from '../src/kb/kb-store.js';
-import pino from 'pino';
 import { connectStore, disconnectStore } from '../src/store/connection.js';
-import { addFerretDbPushdownIndexes } from '../src/store/ferretdb-indexes.js';
 import { RawMessageModel } from '../src/store/raw-message.model.js';
 import { TicketModel } from '../src/store/ticket.model.js';
 import { readHighestTicketNumber } from '../src/tickets/ticket-repository.js';
@@ -156,12 +154,8 @@ export async function benchMemory(): Promise<void> {
   const mailbox = uniqueName('BenchMemory');
   await createTestMailbox(mailbox);
   const mongoUri = `${servers.mongoBaseUri}/${uniqueName('bench_memory')}`;
-  const store = await connectStore(mongoUri);
   // As in a FerretDB deployment with FERRETDB_POSTGRESQL_URL set, so the stored tickets are read through indexes.
-  if (servers.ferretdbPostgresUrl) {
-    const created = await addFerretDbPushdownIndexes(servers.ferretdbPostgresUrl, store.connection.name, pino({ level: 'silent' }));
-    printFigure('FerretDB pushdown indexes created', created.length);
-  }
+  await connectStore(mongoUri, { ferretdbPostgresUrl: servers.ferretdbPostgresUrl ?? undefined });
   await importKbFolders([path.join(ROOT, 'examples', 'kb')]);
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,

@@ -46,7 +46,7 @@ FERRETDB_PORT="${LINIA_FERRETDB_PORT:-27017}"
 FERRETDB_DIR="$SERVICES_DIR/ferretdb"
 FERRETDB_PID_FILE="$FERRETDB_DIR/ferretdb.pid"
 MONGODB_URI="mongodb://$HOST:$FERRETDB_PORT/linia"
-# PostgreSQL database of the FerretDB this script runs, for Linia's extra indexes; empty for another server.
+# PostgreSQL database of the FerretDB this script runs, for Linia's extra indexes. Empty for another server.
 FERRETDB_POSTGRESQL_URL=""
 IMAP_PORT="${LINIA_IMAP_PORT:-1143}"
 IMAP_USER=support@linia.test

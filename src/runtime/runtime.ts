@@ -5,7 +5,6 @@ import { getLogger, setLogLevel } from '../logging/logger.js';
 import { createSmtpMailer, type Mailer } from '../outbound/mailer.js';
 import { openQueues, type LiniaQueues } from '../queues/queues.js';
 import { connectStore, disconnectStore } from '../store/connection.js';
-import { addFerretDbPushdownIndexes } from '../store/ferretdb-indexes.js';
 
 /** Shared connections of one Linia process; each worker takes what it needs. */
 export interface Runtime {
@@ -35,10 +34,7 @@ export function createSlackClient(config: Config): WebClient | null {
 export async function openRuntime(config: Config): Promise<Runtime> {
   setLogLevel(config.env.LOG_LEVEL);
   const log = getLogger('runtime');
-  const store = await connectStore(config.env.MONGODB_URI);
-  if (config.env.FERRETDB_POSTGRESQL_URL) {
-    await addFerretDbPushdownIndexes(config.env.FERRETDB_POSTGRESQL_URL, store.connection.name, log);
-  }
+  await connectStore(config.env.MONGODB_URI, { ferretdbPostgresUrl: config.env.FERRETDB_POSTGRESQL_URL });
   const queues = openQueues(config.env.REDIS_URL, config.env.LINIA_QUEUE_PREFIX);
   const mailer = config.env.SMTP_HOST ? createSmtpMailer(config.env) : null;
   const slack = createSlackClient(config);

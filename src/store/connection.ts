@@ -1,5 +1,6 @@
 import mongoose from 'mongoose';
 import { getLogger } from '../logging/logger.js';
+import { addFerretDbPushdownIndexes } from './ferretdb-indexes.js';
 import { backfillTicketQueryFields } from './ticket-backfill.js';
 
 const log = getLogger('store');
@@ -19,12 +20,18 @@ const SERVER_SELECTION_TIMEOUT_MS = 10_000;
 /** Maximum wait for one reply of the server, so a stalled query fails and its job is retried instead of hanging. */
 const SOCKET_TIMEOUT_MS = 60_000;
 
+export interface StoreOptions {
+  /** PostgreSQL database behind a FerretDB store, where the pushdown indexes are added (src/store/ferretdb-indexes.ts). */
+  ferretdbPostgresUrl?: string;
+}
+
 /**
- * Connects mongoose to the store, creates every model's indexes and backfills the
- * tickets' derived query fields. Unique indexes carry the idempotency of ingestion,
- * so the process must not start without them.
+ * Connects mongoose to the store, creates every model's indexes, adds the FerretDB
+ * pushdown indexes when `ferretdbPostgresUrl` is given, and backfills the tickets'
+ * derived query fields. Unique indexes carry the idempotency of ingestion, so the
+ * process must not start without them.
  */
-export async function connectStore(uri: string): Promise<typeof mongoose> {
+export async function connectStore(uri: string, options: StoreOptions = {}): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
   mongoose.set('bufferTimeoutMS', SERVER_SELECTION_TIMEOUT_MS);
   await mongoose.connect(uri, {
@@ -33,6 +40,10 @@ export async function connectStore(uri: string): Promise<typeof mongoose> {
     autoIndex: false,
   });
   await Promise.all(Object.values(mongoose.models).map((model) => model.createIndexes()));
+  // Before the backfill, so that its updates by _id read an index on FerretDB.
+  if (options.ferretdbPostgresUrl) {
+    await addFerretDbPushdownIndexes(options.ferretdbPostgresUrl, mongoose.connection.name, log);
+  }
   await backfillTicketQueryFields(log);
   generation += 1;
   log.info({ database: mongoose.connection.name }, 'store connected');

@@ -68,7 +68,7 @@ export async function plannedPushdownIndexes(client: pg.ClientBase, database: st
  * Creates the GIN indexes of `plannedPushdownIndexes` that do not exist yet, so
  * that equalities FerretDB hands to PostgreSQL read an index instead of the table.
  * Several processes may run it at once. Returns the indexes it created.
- * Call it after the collections and their indexes exist (after `connectStore`).
+ * Call it after the collections and their indexes exist, as `connectStore` does.
  */
 export async function addFerretDbPushdownIndexes(postgresUrl: string, database: string, log: Logger): Promise<PushdownIndex[]> {
   const client = new pg.Client({ connectionString: postgresUrl });

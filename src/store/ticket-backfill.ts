@@ -35,9 +35,10 @@ function needsUpdate(ticket: StoredTicket, derived: ReturnType<typeof derivedTic
  * and requester it was derived from, so a ticket changed in the meantime is
  * skipped. Records its name in `store_state` when done, so later start-ups skip
  * the scan. Returns the number of tickets updated.
- * NOTE: on FerretDB 1.24 each update by `_id` makes PostgreSQL scan the whole
- * collection, so backfilling a large FerretDB store takes about one such scan per
- * ticket. On MongoDB each update uses the `_id` index.
+ * NOTE: on FerretDB 1.24 without the pushdown indexes (`FERRETDB_POSTGRESQL_URL`),
+ * each update by `_id` makes PostgreSQL scan the whole collection, so backfilling a
+ * large store takes about one such scan per ticket. On MongoDB each update uses the
+ * `_id` index.
  */
 export async function backfillTicketQueryFields(log: Logger): Promise<number> {
   if (await StoreStateModel.exists({ _id: TICKET_QUERY_FIELDS_BACKFILL })) {

@@ -158,7 +158,7 @@ ticketSchema.pre('validate', function deriveQueryFields() {
 /**
  * Adds the derived query fields to an update that sets `status` or the requester,
  * so each status change keeps `open` in step. Updates must set those fields with
- * `$set` (or a plain object); `$unset` and pipeline updates of them are rejected.
+ * `$set` or a plain object, because `$unset` and pipeline updates of them are rejected.
  */
 function deriveQueryFieldsOfUpdate(this: mongoose.Query<unknown, unknown>): void {
   const update = this.getUpdate();
@@ -166,14 +166,14 @@ function deriveQueryFieldsOfUpdate(this: mongoose.Query<unknown, unknown>): void
     return;
   }
   if (Array.isArray(update)) {
-    throw new Error('ticket updates with an aggregation pipeline are not supported, because the query fields could not be derived; use $set');
+    throw new Error('invalid ticket update: an aggregation pipeline cannot keep the derived query fields in step. Use $set instead.');
   }
 
   const plain = Object.fromEntries(Object.entries(update).filter(([key]) => !key.startsWith('$')));
   const set: Record<string, unknown> = { ...plain, ...(update.$set as Record<string, unknown> | undefined) };
   const unset = Object.keys((update.$unset as Record<string, unknown> | undefined) ?? {});
   if (unset.some((path) => path === 'status' || path === 'requester' || path.startsWith('requester.'))) {
-    throw new Error(`ticket update unsets ${unset.join(', ')}; set the status or requester fields with $set instead, so the query fields stay derived`);
+    throw new Error(`invalid ticket update: it unsets ${unset.join(', ')}. Set the status or requester fields with $set instead, so the derived query fields stay in step.`);
   }
 
   const derived: Record<string, unknown> = {};

@@ -205,7 +205,7 @@ async function quarantine(
  * Records the inbound message under its natural key. Returns the stored record,
  * which may come from an earlier attempt or an earlier delivery of the same mail.
  * The record is read back only when the insert clashed with an earlier one, because
- * on FerretDB each read of the messages collection scans it whole in PostgreSQL.
+ * each read is one more store round trip.
  */
 async function recordInbound(mail: ParsedMail, sourceKey: string, maxMessageBytes: number): Promise<MessageRecord> {
   try {
